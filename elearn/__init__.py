@@ -1,0 +1,114 @@
+"""Kruispunt: e-learning about chemsex for care workers. ``create_app`` builds the Flask app."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, render_template
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import Config, ProductionConfig, instance_secret_key
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
+
+
+def create_app(config: dict | type | None = None) -> Flask:
+    """Create the application.
+
+    ``config`` is a config class or a mapping of overrides (tests pass ``TestConfig`` values).
+    Content is loaded here, once; bad content stops start-up with ``path:line: problem``.
+    """
+    app = Flask(__name__, instance_path=os.environ.get("ELEARN_INSTANCE_PATH") or None)
+    base = ProductionConfig if os.environ.get("ELEARN_ENV") == "production" else Config
+    app.config.from_object(base)
+    if isinstance(config, type):
+        app.config.from_object(config)
+    elif config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "elearn.sqlite")
+    if not app.config.get("CERTIFICATE_STORE"):
+        app.config["CERTIFICATE_STORE"] = str(Path(app.root_path).parent / "certificates" / "issued")
+    _engine_options(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from .i18n import init_i18n
+    init_i18n(app, babel)
+
+    from .course import init_course
+    init_course(app)
+
+    from . import models  # noqa: F401 - register the tables
+    from .auth import init_auth
+    init_auth(app)
+
+    from .security import init_security
+    init_security(app)
+
+    from .templating import init_templating
+    init_templating(app)
+
+    _register_blueprints(app)
+    _register_error_pages(app)
+
+    from .cli import register_cli
+    register_cli(app)
+    return app
+
+
+def _engine_options(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        options.setdefault("connect_args", {"timeout": 30})
+    else:
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("pool_size", 5)
+        options.setdefault("max_overflow", 10)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """WAL and a busy timeout let readers and one writer share SQLite; enforce foreign keys."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .admin.routes import bp as admin_bp
+    from .auth.routes import bp as auth_bp
+    from .certs.routes import bp as certs_bp
+    from .learn.routes import bp as learn_bp
+    from .main.routes import bp as main_bp
+    from .quiz.routes import bp as quiz_bp
+    from .trainer.routes import bp as trainer_bp
+
+    for bp in (main_bp, auth_bp, learn_bp, quiz_bp, certs_bp, trainer_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    def handler(code: int):
+        def render(_error):
+            db.session.rollback()
+            return render_template("errors/error.html", code=code), code
+        return render
+
+    for code in (400, 403, 404, 405, 429, 500):
+        app.register_error_handler(code, handler(code))

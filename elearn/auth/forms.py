@@ -1,0 +1,83 @@
+"""Account forms (Flask-WTF: every form carries a CSRF token)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from .passwords import password_problem
+
+SECTOR_CHOICES = [
+    ("drughulp", _l("Drughulpverlening")),
+    ("seksuele-gezondheid", _l("Seksuele gezondheid")),
+    ("jeugd-welzijn", _l("Jeugd- en welzijnswerk (JAC/CAW)")),
+    ("andere", _l("Andere")),
+]
+
+PASSWORD_MESSAGES = {
+    "too_short": _l("Kies een wachtwoord van minstens 10 tekens."),
+    "common": _l("Dit wachtwoord komt te vaak voor. Kies iets dat moeilijker te raden is."),
+    "email": _l("Je wachtwoord mag niet je e-mailadres zijn."),
+    "repetitive": _l("Dit wachtwoord is te eenvoudig. Gebruik meer verschillende tekens."),
+}
+
+
+def _strong_password(form, field):
+    problem = password_problem(field.data or "", getattr(form, "email", None) and form.email.data or "")
+    if problem:
+        raise ValidationError(PASSWORD_MESSAGES[problem])
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Naam (zoals op je getuigschrift)"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    organisation = StringField(_l("Organisatie"), validators=[Length(max=200)])
+    sector = SelectField(_l("Sector"), choices=SECTOR_CHOICES, validators=[DataRequired()])
+    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(), _strong_password])
+    confirm = PasswordField(_l("Herhaal wachtwoord"), validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))])
+    submit = SubmitField(_l("Account aanmaken"))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired()])
+    remember = BooleanField(_l("Aangemeld blijven op dit toestel"))
+    submit = SubmitField(_l("Aanmelden"))
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False)])
+    submit = SubmitField(_l("Stuur een link"))
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(), _strong_password])
+    confirm = PasswordField(_l("Herhaal wachtwoord"), validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))])
+    submit = SubmitField(_l("Wachtwoord instellen"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired()])
+    password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(), _strong_password])
+    confirm = PasswordField(_l("Herhaal wachtwoord"), validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))])
+    submit = SubmitField(_l("Wachtwoord wijzigen"))
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Naam (zoals op je getuigschrift)"), validators=[DataRequired(), Length(max=120)])
+    organisation = StringField(_l("Organisatie"), validators=[Length(max=200)])
+    sector = SelectField(_l("Sector"), choices=SECTOR_CHOICES, validators=[DataRequired()])
+    submit = SubmitField(_l("Opslaan"))
+
+
+class EraseForm(FlaskForm):
+    password = PasswordField(_l("Wachtwoord ter bevestiging"), validators=[DataRequired()])
+    confirm = BooleanField(_l("Ik begrijp dat dit niet ongedaan kan worden"), validators=[DataRequired()])
+    submit = SubmitField(_l("Mijn account wissen"))
+
+
+class ActionForm(FlaskForm):
+    """A form with only a CSRF token, for buttons that change state."""
+
+    submit = SubmitField(_l("Bevestigen"))

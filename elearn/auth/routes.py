@@ -1,0 +1,229 @@
+"""Account pages. Messages never reveal whether an e-mail address has an account."""
+from __future__ import annotations
+
+import json
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, session, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import audit
+from ..extensions import db, limiter
+from ..mail import send_mail
+from ..models import utcnow
+from ..urls import safe_next
+from . import service
+from .forms import (ChangePasswordForm, EraseForm, ForgotForm, LoginForm, ProfileForm,
+                    RegisterForm, ResetForm)
+
+bp = Blueprint("auth", __name__)
+
+VERIFY_MAX_AGE = 3 * 24 * 3600
+
+
+def _account_key() -> str:
+    return "account:" + service.normalise_email(request.form.get("email", ""))
+
+
+auth_ip_limit = limiter.shared_limit("20 per minute;100 per hour", scope="auth-ip", methods=["POST"])
+account_limit = limiter.limit("5 per minute;30 per hour", key_func=_account_key, methods=["POST"])
+
+
+def _send_verification(user) -> None:
+    link = url_for("auth.verify", token=service.make_token(user, "verify"), _external=True)
+    send_mail(user.email, _("Bevestig je e-mailadres voor Kruispunt"),
+              _("Welkom bij Kruispunt. Bevestig je e-mailadres met deze link (3 dagen geldig):") + f"\n\n{link}\n")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@auth_ip_limit
+@account_limit
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        existing = service.find_user(form.email.data)
+        if existing is None:
+            user = service.create_user(form.email.data, form.name.data, form.password.data,
+                                       organisation=form.organisation.data or "", sector=form.sector.data)
+            user.locale = session.get("lang")
+            db.session.flush()
+            _send_verification(user)
+            audit.record("account.registered", user.id, user.email)
+        else:
+            # Same answer as for a new address; the owner is told by mail instead.
+            send_mail(existing.email, _("Iemand probeerde een account aan te maken met je e-mailadres"),
+                      _("Als jij dat was: je hebt al een account. Meld je aan of vraag een nieuw wachtwoord aan via") +
+                      "\n\n" + url_for("auth.forgot", _external=True) + "\n")
+        db.session.commit()
+        return render_template("auth/check_mail.html", email=form.email.data)
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/verify/email/<token>")
+@limiter.limit("30 per hour")
+def verify(token: str):
+    user = service.read_token(token, "verify", VERIFY_MAX_AGE)
+    if user is None:
+        flash(_("Deze bevestigingslink is ongeldig of verlopen. Meld je aan om een nieuwe te krijgen."), "error")
+        return redirect(url_for("auth.login"))
+    user.email_verified_at = user.email_verified_at or utcnow()
+    db.session.commit()
+    session.clear()
+    login_user(user)
+    flash(_("Je e-mailadres is bevestigd. Welkom!"), "success")
+    return redirect(url_for("learn.paths"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@auth_ip_limit
+@account_limit
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.find_user(form.email.data)
+        if user is None or user.erased_at or not user.check_password(form.password.data):
+            audit.record("login.failed", user.id if user else None, service.normalise_email(form.email.data))
+            db.session.commit()
+            flash(_("Dat e-mailadres en wachtwoord horen niet bij elkaar."), "error")
+            return render_template("auth/login.html", form=form), 200
+        if user.email_verified_at is None:
+            _send_verification(user)
+            db.session.commit()
+            return render_template("auth/check_mail.html", email=user.email)
+        lang = session.get("lang")
+        session.clear()  # a fresh session on login (no fixation)
+        if lang and not user.locale:
+            user.locale = lang
+        login_user(user, remember=form.remember.data)
+        user.last_active_at = utcnow()
+        audit.record("login.succeeded", user.id, user.email)
+        db.session.commit()
+        return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("Je bent afgemeld."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@auth_ip_limit
+@account_limit
+def forgot():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        user = service.find_user(form.email.data)
+        if user and not user.erased_at:
+            link = url_for("auth.reset", token=service.make_token(user, "reset"), _external=True)
+            send_mail(user.email, _("Nieuw wachtwoord voor Kruispunt"),
+                      _("Kies een nieuw wachtwoord met deze link. Hij werkt één keer en blijft een uur geldig:") + f"\n\n{link}\n")
+            audit.record("password.reset_requested", user.id, user.email)
+            db.session.commit()
+        flash(_("Als er een account bestaat voor dat adres, hebben we een link gestuurd."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@auth_ip_limit
+def reset(token: str):
+    user = service.read_token(token, "reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if user is None:
+        flash(_("Deze link is ongeldig, verlopen of al gebruikt. Vraag een nieuwe aan."), "error")
+        return redirect(url_for("auth.forgot"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        user.session_version += 1
+        user.email_verified_at = user.email_verified_at or utcnow()  # the link proves the address
+        audit.record("password.reset", user.id, user.email)
+        db.session.commit()
+        flash(_("Je wachtwoord is gewijzigd. Meld je aan met je nieuwe wachtwoord."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.organisation = (form.organisation.data or "").strip()
+        current_user.sector = form.sector.data
+        db.session.commit()
+        flash(_("Je gegevens zijn opgeslagen."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, password_form=ChangePasswordForm(),
+                           erase_form=EraseForm())
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+@limiter.limit("10 per hour")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_("Je huidige wachtwoord klopt niet."))
+        else:
+            current_user.set_password(form.password.data)
+            current_user.session_version += 1
+            audit.record("password.changed", current_user.id, current_user.email)
+            db.session.commit()
+            login_user(current_user._get_current_object())  # keep this session, end all others
+            flash(_("Je wachtwoord is gewijzigd."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=ProfileForm(obj=current_user),
+                           password_form=form, erase_form=EraseForm()), 400
+
+
+@bp.route("/account/export.json")
+@login_required
+def export():
+    data = service.export_user_data(current_user)
+    audit.record("data.exported", current_user.id, current_user.email)
+    db.session.commit()
+    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": "attachment; filename=kruispunt-mijn-gegevens.json"})
+
+
+@bp.route("/account/erase", methods=["POST"])
+@login_required
+@limiter.limit("10 per hour")
+def erase():
+    form = EraseForm()
+    if form.validate_on_submit() and current_user.check_password(form.password.data):
+        user_id = current_user.id
+        service.erase_user(current_user)
+        audit.record("data.erased", user_id, f"user:{user_id}")
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("Je account en je persoonsgegevens zijn gewist."), "info")
+        return redirect(url_for("main.home"))
+    if form.is_submitted() and not form.password.errors:
+        form.password.errors.append(_("Je wachtwoord klopt niet."))
+    return render_template("auth/account.html", form=ProfileForm(obj=current_user),
+                           password_form=ChangePasswordForm(), erase_form=form), 400
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["lang"] = lang
+    if current_user.is_authenticated:
+        current_user.locale = lang
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"))

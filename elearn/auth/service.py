@@ -1,0 +1,127 @@
+"""Account logic: creation, signed single-use tokens, export and erasure."""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..models import (AttemptAnswer, Certificate, Cohort, CohortMember, CohortTrainer,
+                      ModulePosition, PathEnrollment, QuizAttempt, SectionRead, SurveyAnswer,
+                      SurveyResponse, User, VignetteRun, VignetteStep, utcnow)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(email: str, name: str, password: str, *, role: str = "learner",
+                organisation: str = "", sector: str = "andere", verified: bool = False) -> User:
+    """Add a new user to the session (the caller commits)."""
+    user = User(email=normalise_email(email), name=name.strip(), organisation=organisation.strip(),
+                sector=sector, role=role, email_verified_at=utcnow() if verified else None)
+    user.set_password(password)
+    db.session.add(user)
+    return user
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _fingerprint(user: User) -> str:
+    # Changes whenever the password or verification state changes, so each token works once.
+    raw = f"{user.password_hash}|{user.email_verified_at}|{user.session_version}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def make_token(user: User, purpose: str) -> str:
+    """A signed token for ``purpose`` (reset or verify) that dies once it has been used."""
+    return _serializer(purpose).dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def read_token(token: str, purpose: str, max_age: int) -> User | None:
+    """The user a valid, unexpired, unused token belongs to, or None."""
+    try:
+        data = _serializer(purpose).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or user.erased_at or _fingerprint(user) != data.get("f"):
+        return None
+    return user
+
+
+def export_user_data(user: User) -> dict:
+    """Everything stored about ``user``, as JSON-able data (GDPR access and portability)."""
+    def rows(model, *where):
+        return db.session.scalars(select(model).where(*where)).all()
+
+    def dt(value):
+        return value.isoformat() if value else None
+
+    attempts = rows(QuizAttempt, QuizAttempt.user_id == user.id)
+    answers = rows(AttemptAnswer, AttemptAnswer.attempt_id.in_([a.id for a in attempts])) if attempts else []
+    by_attempt: dict[int, list] = {}
+    for a in answers:
+        by_attempt.setdefault(a.attempt_id, []).append(
+            {"question": a.question_id, "response": json.loads(a.response), "credit": a.credit,
+             "saved_at": dt(a.saved_at)})
+    runs = rows(VignetteRun, VignetteRun.user_id == user.id)
+    steps = rows(VignetteStep, VignetteStep.run_id.in_([r.id for r in runs])) if runs else []
+    surveys = rows(SurveyResponse, SurveyResponse.user_id == user.id)
+    survey_answers = rows(SurveyAnswer, SurveyAnswer.response_id.in_([s.id for s in surveys])) if surveys else []
+    memberships = db.session.execute(
+        select(Cohort.name, CohortMember.joined_at).join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(CohortMember.user_id == user.id)).all()
+    return {
+        "profile": {"name": user.name, "email": user.email, "organisation": user.organisation,
+                    "sector": user.sector, "role": user.role, "language": user.locale,
+                    "created_at": dt(user.created_at), "active_path": user.active_path},
+        "reading": [{"module": r.module_slug, "section": r.section_id, "read_at": dt(r.read_at)}
+                    for r in rows(SectionRead, SectionRead.user_id == user.id)],
+        "paths": [{"path": e.path_slug, "started_at": dt(e.started_at), "completed_at": dt(e.completed_at)}
+                  for e in rows(PathEnrollment, PathEnrollment.user_id == user.id)],
+        "quiz_attempts": [{"quiz": a.quiz_id, "kind": a.kind, "started_at": dt(a.started_at),
+                           "submitted_at": dt(a.submitted_at), "score": a.score, "passed": a.passed,
+                           "answers": by_attempt.get(a.id, [])} for a in attempts],
+        "vignettes": [{"vignette": r.vignette_id, "started_at": dt(r.started_at),
+                       "finished_at": dt(r.finished_at), "ending": r.ending_id,
+                       "scores": {"trust": r.trust, "safety": r.safety, "referral": r.referral},
+                       "steps": [{"node": s.node_id, "choice": s.choice_id, "at": dt(s.at)}
+                                 for s in sorted(steps, key=lambda s: s.seq) if s.run_id == r.id]}
+                      for r in runs],
+        "surveys": [{"path": s.path_slug, "phase": s.phase, "submitted_at": dt(s.submitted_at),
+                     "answers": {a.item_id: a.value for a in survey_answers if a.response_id == s.id}}
+                    for s in surveys],
+        "certificates": [{"code": c.code, "path": c.path_title, "completed_on": c.completed_on.isoformat(),
+                          "revoked_at": dt(c.revoked_at)} for c in rows(Certificate, Certificate.user_id == user.id)],
+        "cohorts": [{"name": name, "joined_at": dt(joined)} for name, joined in memberships],
+    }
+
+
+def erase_user(user: User) -> None:
+    """Anonymise the account: identity goes, learning records stay for cohort statistics.
+
+    Certificates stay verifiable but show that the holder erased the account (no name).
+    """
+    user.email = f"erased-{user.id}-{secrets.token_hex(6)}@erased.invalid"
+    user.name = "—"
+    user.organisation = ""
+    user.password_hash = "!"
+    user.erased_at = utcnow()
+    user.session_version += 1
+    user.locale = None
+    for cert in db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)):
+        cert.learner_name = ""
+        cert.holder_erased = True
+    db.session.execute(delete(ModulePosition).where(ModulePosition.user_id == user.id))
+    db.session.execute(delete(CohortTrainer).where(CohortTrainer.user_id == user.id))

@@ -1,0 +1,81 @@
+"""Configuration: defaults overridden by ELEARN_* environment variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Return the development secret key kept in the instance folder, creating it once."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Defaults for a development or production run; read at app creation."""
+
+    #: product name shown in the layout and on certificates
+    SITE_NAME = "Kruispunt"
+    ISSUER_NAME = os.environ.get("ELEARN_ISSUER_NAME", "Kruispunt — vorming chemseks")
+    #: absolute base URL used in certificate QR codes and credentials
+    PUBLIC_BASE_URL = os.environ.get("ELEARN_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    SECRET_KEY = os.environ.get("ELEARN_SECRET_KEY")  # None: generated in the instance folder
+    SQLALCHEMY_DATABASE_URI = os.environ.get("ELEARN_DATABASE_URL")  # None: SQLite in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    CONTENT_DIR = os.environ.get("ELEARN_CONTENT_DIR", str(PACKAGE_DIR))
+    CERTIFICATE_STORE = os.environ.get("ELEARN_CERTIFICATE_STORE")  # None: certificates/issued/
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+    LANGUAGES = ("nl", "en")
+    RATELIMIT_STORAGE_URI = os.environ.get("ELEARN_RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("ELEARN_RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    # Mail: when ELEARN_MAIL_SERVER is unset, reset links are written to the log.
+    MAIL_SERVER = os.environ.get("ELEARN_MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("ELEARN_MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("ELEARN_MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("ELEARN_MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("ELEARN_MAIL_SENDER", "kruispunt@example.org")
+    PASSWORD_RESET_MAX_AGE = 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("ELEARN_SECURE_COOKIES", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _env_bool("ELEARN_SECURE_COOKIES", False)
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+    WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+
+class ProductionConfig(Config):
+    """Secure cookies and HTTPS assumptions; select with ELEARN_ENV=production."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestConfig(Config):
+    """For the test suite: CSRF stays ON; rate limits on, storage in memory."""
+
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("ELEARN_TEST_DATABASE_URL", "sqlite://")
+    SECRET_KEY = "test-secret-key-not-for-production"
+    PUBLIC_BASE_URL = "https://kruispunt.example.org"
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = None

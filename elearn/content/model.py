@@ -1,0 +1,244 @@
+"""Immutable course content, as the loader builds it from files."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    year: int
+    file: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    html: str
+    words: int
+
+
+@dataclass(frozen=True)
+class Module:
+    slug: str
+    title: str
+    summary: str
+    order: int
+    minutes: int
+    audience: tuple[str, ...]
+    objectives: tuple[Objective, ...]
+    takeaways: tuple[str, ...]
+    sources: tuple[Source, ...]
+    sections: tuple[Section, ...]
+    version: str
+    path: str
+
+    @property
+    def words(self) -> int:
+        return sum(s.words for s in self.sections)
+
+    @property
+    def section_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.sections)
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    html: str
+    correct: bool
+    feedback_html: str
+
+
+@dataclass(frozen=True)
+class Pair:
+    id: str
+    left_html: str
+    right: str
+    feedback_html: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question; ``type`` names its class in the quiz question-type registry."""
+
+    id: str
+    type: str  # single | multiple | truefalse | matching
+    objective: str
+    module: str
+    prompt_html: str
+    explanation_html: str
+    options: tuple[Option, ...] = ()
+    pairs: tuple[Pair, ...] = ()
+    extra_rights: tuple[str, ...] = ()
+    form: str | None = None  # item bank only: pre | post
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A set of questions taken as one attempt: a module quiz, or a path's pre/post test."""
+
+    id: str
+    title: str
+    kind: str  # module | pretest | posttest
+    questions: tuple[Question, ...]
+    pass_mark: int = 80
+    max_attempts: int | None = None
+    partial_credit: bool = True
+    module: str | None = None
+    version: str = ""
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    html: str
+    feedback_html: str
+    next: str
+    scores: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    html: str
+    choices: tuple[Choice, ...] = ()
+    ending: bool = False
+    title: str = ""
+    outcome: str = ""
+    debrief_html: str = ""
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+
+@dataclass(frozen=True)
+class Vignette:
+    id: str
+    module: str
+    title: str
+    setting: str
+    summary: str
+    start: str
+    nodes: Mapping[str, Node]
+    allow_cycles: bool
+    version: str
+    path: str
+
+    @property
+    def decision_count(self) -> int:
+        return sum(1 for n in self.nodes.values() if not n.ending)
+
+
+@dataclass(frozen=True)
+class ConfidenceItem:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ConfidenceScale:
+    min: int
+    max: int
+    low: str
+    high: str
+    items: tuple[ConfidenceItem, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    term: str
+    synonyms: tuple[str, ...]
+    link_forms: tuple[str, ...]
+    definition_html: str
+    related: tuple[str, ...]
+    module: str
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str
+    name: str
+    country: str
+    regions: tuple[str, ...]
+    audiences: tuple[str, ...]
+    kinds: tuple[str, ...]
+    offer: str
+    source: str
+    checked: str
+    website: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class ReferralMap:
+    regions: Mapping[str, str]
+    audiences: Mapping[str, str]
+    kinds: Mapping[str, str]
+    organisations: tuple[Organisation, ...]
+
+
+@dataclass(frozen=True)
+class LearningPath:
+    slug: str
+    title: str
+    description: str
+    sectors: tuple[str, ...]
+    modules: tuple[str, ...]
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Course:
+    """Everything the loader produced; looked up by slug or id, never by position."""
+
+    modules: tuple[Module, ...]
+    quizzes: Mapping[str, Quiz]
+    vignettes: Mapping[str, Vignette]
+    item_bank: tuple[Question, ...]
+    confidence: ConfidenceScale | None
+    glossary: tuple[Term, ...]
+    referral_map: ReferralMap | None
+    paths: tuple[LearningPath, ...]
+    version: str
+    _modules_by_slug: Mapping[str, Module] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(
+            self, "_modules_by_slug", MappingProxyType({m.slug: m for m in self.modules})
+        )
+
+    def module(self, slug: str) -> Module | None:
+        return self._modules_by_slug.get(slug)
+
+    def path(self, slug: str) -> LearningPath | None:
+        return next((p for p in self.paths if p.slug == slug), None)
+
+    def module_quiz(self, slug: str) -> Quiz | None:
+        return self.quizzes.get(slug)
+
+    def vignettes_for(self, module_slug: str) -> tuple[Vignette, ...]:
+        return tuple(v for v in self.vignettes.values() if v.module == module_slug)
+
+    def term(self, term_id: str) -> Term | None:
+        return next((t for t in self.glossary if t.id == term_id), None)

@@ -1,0 +1,143 @@
+"""Parse module quizzes and item-bank files into ``Question`` and ``Quiz`` objects."""
+from __future__ import annotations
+
+from .errors import Problem
+from .fields import Fields
+from .model import Option, Pair, Question, Quiz
+from .render import render_block, render_inline
+
+QUESTION_TYPES = ("single", "multiple", "truefalse", "matching")
+BANK_TYPES = ("single", "multiple", "truefalse")
+
+
+def parse_question(f: Fields, raw, module: str, *, bank: bool = False) -> Question | None:
+    """Build one question; the shape depends on its type. Returns None after recording problems."""
+    if f.mapping(raw, "question") is None:
+        return None
+    before = len(f.problems)
+    qid = f.ident(raw)
+    qtype = f.get(raw, "type", str)
+    allowed = BANK_TYPES if bank else QUESTION_TYPES
+    if qtype and qtype not in allowed:
+        f.problem(raw.line_of("type"), f"unknown question type '{qtype}' (use {', '.join(allowed)})")
+    objective = f.ident(raw, "objective")
+    prompt = f.get(raw, "prompt", str)
+    explanation = f.get(raw, "explanation", str, required=False, default="")
+    form = None
+    if bank:
+        form = f.get(raw, "form", str)
+        if form and form not in ("pre", "post"):
+            f.problem(raw.line_of("form"), "field 'form' must be 'pre' or 'post'")
+    options, pairs, extra = (), (), ()
+    if qtype in ("single", "multiple"):
+        options = _options(f, raw, qtype)
+    elif qtype == "truefalse":
+        options = _truefalse(f, raw)
+    elif qtype == "matching":
+        pairs = _pairs(f, raw)
+        extra = f.str_list(raw, "extra_right", required=False)
+    if len(f.problems) > before:
+        return None
+    return Question(
+        id=qid, type=qtype, objective=objective, module=module,
+        prompt_html=render_inline(prompt), explanation_html=render_block(explanation),
+        options=options, pairs=pairs, extra_rights=extra, form=form,
+    )
+
+
+def _options(f: Fields, raw, qtype: str) -> tuple[Option, ...]:
+    items = f.get(raw, "options", list, default=[])
+    out, seen = [], {}
+    for item in items:
+        if f.mapping(item, "option", items.line) is None:
+            continue
+        oid, text = f.ident(item), f.get(item, "text", str)
+        correct = f.get(item, "correct", bool, default=False)
+        feedback = f.get(item, "feedback", str)
+        if oid and text and feedback:
+            f.unique(seen, oid, item.line, "option id")
+            out.append(Option(oid, render_inline(text), bool(correct), render_inline(feedback)))
+    if items and len(items) < 2:
+        f.problem(items.line, "a question needs at least 2 options")
+    n_correct = sum(o.correct for o in out)
+    if qtype == "single" and out and n_correct != 1:
+        f.problem(raw.line, f"a single-choice question needs exactly 1 correct option, has {n_correct}")
+    if qtype == "multiple" and out and n_correct < 1:
+        f.problem(raw.line, "a multiple-response question needs at least 1 correct option")
+    return tuple(out)
+
+
+def _truefalse(f: Fields, raw) -> tuple[Option, ...]:
+    correct = f.get(raw, "correct", bool)
+    fb_true = f.get(raw, "feedback_true", str)
+    fb_false = f.get(raw, "feedback_false", str)
+    if correct is None or not fb_true or not fb_false:
+        return ()
+    # The option texts are interface strings, translated when the question is shown.
+    return (
+        Option("true", "", correct is True, render_inline(fb_true)),
+        Option("false", "", correct is False, render_inline(fb_false)),
+    )
+
+
+def _pairs(f: Fields, raw) -> tuple[Pair, ...]:
+    items = f.get(raw, "pairs", list, default=[])
+    out, seen, rights = [], {}, {}
+    for item in items:
+        if f.mapping(item, "pair", items.line) is None:
+            continue
+        pid, left, right = f.ident(item), f.get(item, "left", str), f.get(item, "right", str)
+        feedback = f.get(item, "feedback", str)
+        if pid and left and right and feedback:
+            f.unique(seen, pid, item.line, "pair id")
+            f.unique(rights, right, item.line, "right-hand side")
+            out.append(Pair(pid, render_inline(left), right, render_inline(feedback)))
+    if items and len(items) < 2:
+        f.problem(items.line, "a matching question needs at least 2 pairs")
+    return tuple(out)
+
+
+def parse_quiz_file(data, path: str, problems: list[Problem], version: str,
+                    question_ids: dict) -> Quiz | None:
+    """Build a module quiz from a parsed ``<slug>.quiz.yaml``."""
+    f = Fields(path, problems)
+    if f.mapping(data, "quiz file") is None:
+        return None
+    module = f.ident(data, "module")
+    pass_mark = f.get(data, "pass_mark", int, required=False, default=80)
+    if not 0 < pass_mark <= 100:
+        f.problem(data.line_of("pass_mark"), "pass_mark must be between 1 and 100")
+    max_attempts = f.get(data, "max_attempts", int, required=False)
+    if max_attempts is not None and max_attempts < 1:
+        f.problem(data.line_of("max_attempts"), "max_attempts must be at least 1 (or null)")
+    partial = f.get(data, "partial_credit", bool, required=False, default=True)
+    raw_questions = f.get(data, "questions", list, default=[])
+    if "questions" in data and not raw_questions:
+        f.problem(data.line_of("questions"), "a quiz needs at least one question")
+    questions = []
+    for raw in raw_questions:
+        q = parse_question(f, raw, module or "")
+        if q:
+            f.unique(question_ids, q.id, raw.line, "question id")
+            questions.append(q)
+    if module is None:
+        return None
+    return Quiz(
+        id=module, title="", kind="module", questions=tuple(questions), pass_mark=pass_mark,
+        max_attempts=max_attempts, partial_credit=partial, module=module, version=version,
+    )
+
+
+def parse_item_bank(data, path: str, problems: list[Problem], question_ids: dict) -> list[Question]:
+    """Build the knowledge items of one ``itembank/<slug>.yaml``."""
+    f = Fields(path, problems)
+    if f.mapping(data, "item bank file") is None:
+        return []
+    module = f.ident(data, "module") or ""
+    items = []
+    for raw in f.get(data, "items", list, default=[]):
+        q = parse_question(f, raw, module, bank=True)
+        if q:
+            f.unique(question_ids, q.id, raw.line, "question id")
+            items.append(q)
+    return items

@@ -1,0 +1,134 @@
+"""Parse reference data: glossary, referral map, learning paths and the confidence scale."""
+from __future__ import annotations
+
+import datetime
+import re
+from types import MappingProxyType
+
+from .errors import Problem
+from .fields import Fields
+from .model import (ConfidenceItem, ConfidenceScale, LearningPath, Organisation, ReferralMap,
+                    Term)
+from .render import render_inline
+
+SECTORS = ("drughulp", "seksuele-gezondheid", "jeugd-welzijn", "andere")
+
+
+def parse_glossary(data, path: str, problems: list[Problem]) -> tuple[list[Term], dict]:
+    """Return the terms and a map of term id -> line, for cross-reference problems."""
+    f = Fields(path, problems)
+    if f.mapping(data, "glossary file") is None:
+        return [], {}
+    terms, seen = [], {}
+    for raw in f.get(data, "terms", list, default=[]):
+        if f.mapping(raw, "term") is None:
+            continue
+        tid, term, definition = f.ident(raw), f.get(raw, "term", str), f.get(raw, "definition", str)
+        module = f.ident(raw, "module")
+        synonyms = f.str_list(raw, "synonyms", required=False)
+        related = f.str_list(raw, "related", required=False)
+        forms = f.str_list(raw, "link_forms", required=False) if "link_forms" in raw else (term,)
+        if tid and term and definition and module:
+            f.unique(seen, tid, raw.line, "term id")
+            terms.append(Term(tid, term, synonyms, tuple(forms), render_inline(definition),
+                              related, module))
+    lines = {k: int(v.rsplit(":", 1)[1]) for k, v in seen.items()}
+    return terms, lines
+
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ./-]{1,18}[0-9]$")
+
+
+def parse_referral_map(data, path: str, problems: list[Problem]) -> ReferralMap | None:
+    """Build the referral map; every organisation must name its source and check date."""
+    f = Fields(path, problems)
+    if f.mapping(data, "referral map file") is None:
+        return None
+    vocab = {}
+    for key in ("regions", "audiences", "kinds"):
+        raw = f.get(data, key, dict, default={})
+        vocab[key] = {str(k): str(v) for k, v in raw.items()}
+    orgs, seen = [], {}
+    for raw in f.get(data, "organisations", list, default=[]):
+        if f.mapping(raw, "organisation") is None:
+            continue
+        before = len(problems)
+        oid, name, offer = f.ident(raw), f.get(raw, "name", str), f.get(raw, "offer", str)
+        country = f.get(raw, "country", str)
+        if country and country not in ("BE", "NL"):
+            f.problem(raw.line_of("country"), "country must be BE or NL")
+        lists = {}
+        for key in ("regions", "audiences", "kinds"):
+            lists[key] = f.str_list(raw, key)
+            for value in lists[key]:
+                if value not in vocab[key]:
+                    f.problem(raw.line_of(key), f"unknown {key[:-1]} '{value}' (declare it under '{key}')")
+        source = f.get(raw, "source", str)
+        checked = raw.get("checked")
+        if isinstance(checked, datetime.date):
+            checked = checked.isoformat()
+        elif checked is None:
+            f.problem(raw.line, "missing field 'checked' (the date the entry was last checked)")
+        else:
+            f.problem(raw.line_of("checked"), "field 'checked' must be a date (YYYY-MM-DD)")
+        website = f.get(raw, "website", str, required=False)
+        if website and not website.startswith(("https://", "http://")):
+            f.problem(raw.line_of("website"), "website must start with http:// or https://")
+        phone = f.get(raw, "phone", str, required=False)
+        if phone and not _PHONE.match(phone):
+            f.problem(raw.line_of("phone"), f"phone number looks wrong: {phone!r}")
+        email = f.get(raw, "email", str, required=False)
+        if email and not re.match(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", email):
+            f.problem(raw.line_of("email"), f"e-mail address looks wrong: {email!r}")
+        if len(problems) == before:
+            f.unique(seen, oid, raw.line, "organisation id")
+            orgs.append(Organisation(oid, name, country, lists["regions"], lists["audiences"],
+                                     lists["kinds"], offer, source, checked, website, phone, email))
+    return ReferralMap(MappingProxyType(vocab["regions"]), MappingProxyType(vocab["audiences"]),
+                       MappingProxyType(vocab["kinds"]), tuple(orgs))
+
+
+def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[LearningPath, int]]:
+    """Return (path, line) pairs; module references are checked by the loader."""
+    f = Fields(path, problems)
+    if f.mapping(data, "paths file") is None:
+        return []
+    out, seen = [], {}
+    for raw in f.get(data, "paths", list, default=[]):
+        if f.mapping(raw, "path") is None:
+            continue
+        slug, title = f.ident(raw, "slug"), f.get(raw, "title", str)
+        description = f.get(raw, "description", str)
+        sectors = f.str_list(raw, "sectors", required=False)
+        for s in sectors:
+            if s not in SECTORS:
+                f.problem(raw.line_of("sectors"), f"unknown sector '{s}' (use {', '.join(SECTORS)})")
+        modules = f.str_list(raw, "modules")
+        if "modules" in raw and not modules:
+            f.problem(raw.line_of("modules"), "a path needs at least one module")
+        if slug and title and description and modules:
+            f.unique(seen, slug, raw.line, "path slug")
+            out.append((LearningPath(slug, title, description, sectors, modules, 0), raw.line))
+    return out
+
+
+def parse_confidence(data, path: str, problems: list[Problem]) -> ConfidenceScale | None:
+    """Build the self-efficacy scale."""
+    f = Fields(path, problems)
+    if f.mapping(data, "confidence file") is None:
+        return None
+    scale = f.get(data, "scale", dict, default={})
+    low_v, high_v = scale.get("min", 1), scale.get("max", 5)
+    if not (isinstance(low_v, int) and isinstance(high_v, int) and low_v < high_v):
+        f.problem(data.line_of("scale"), "scale min and max must be whole numbers, min < max")
+        low_v, high_v = 1, 5
+    items, seen = [], {}
+    for raw in f.get(data, "items", list, default=[]):
+        if f.mapping(raw, "item") is None:
+            continue
+        iid, text = f.ident(raw), f.get(raw, "text", str)
+        if iid and text:
+            f.unique(seen, iid, raw.line, "item id")
+            items.append(ConfidenceItem(iid, text))
+    return ConfidenceScale(low_v, high_v, str(scale.get("low", "")), str(scale.get("high", "")),
+                           tuple(items))

@@ -1,0 +1,108 @@
+"""Learning-path completion: one pure function over a learner's record."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..content import Course, LearningPath, posttest_id, pretest_id
+
+
+@dataclass
+class LearnerRecord:
+    """What one learner has done, as sets of stable content ids (built in bulk by progress.py)."""
+
+    read: set[tuple[str, str]] = field(default_factory=set)      # (module slug, section id)
+    passed_quizzes: set[str] = field(default_factory=set)         # module slugs
+    quiz_scores: dict[str, tuple[float, float]] = field(default_factory=dict)  # quiz id -> (best, last)
+    finished_vignettes: set[str] = field(default_factory=set)
+    submitted_tests: set[str] = field(default_factory=set)        # pre-<path>, post-<path>
+    surveys: set[tuple[str, str]] = field(default_factory=set)    # (path slug, phase)
+    last_activity: object = None
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    slug: str
+    sections_read: int
+    sections_total: int
+    quiz_required: bool
+    quiz_passed: bool
+    vignettes_done: int
+    vignettes_total: int
+
+    @property
+    def complete(self) -> bool:
+        return (self.sections_read == self.sections_total
+                and (self.quiz_passed or not self.quiz_required)
+                and self.vignettes_done == self.vignettes_total)
+
+    @property
+    def steps_done(self) -> int:
+        return self.sections_read + int(self.quiz_passed) + self.vignettes_done
+
+    @property
+    def steps_total(self) -> int:
+        return self.sections_total + int(self.quiz_required) + self.vignettes_total
+
+
+@dataclass(frozen=True)
+class PathStatus:
+    path: LearningPath
+    pretest_done: bool
+    survey_pre_done: bool
+    modules: tuple[ModuleStatus, ...]
+    posttest_done: bool
+    survey_post_done: bool
+    has_tests: bool
+
+    @property
+    def complete(self) -> bool:
+        return (all(m.complete for m in self.modules)
+                and (self.posttest_done or not self.has_tests)
+                and self.survey_post_done)
+
+    @property
+    def steps_done(self) -> int:
+        extras = int(self.pretest_done) + int(self.posttest_done) if self.has_tests else 0
+        return sum(m.steps_done for m in self.modules) + extras + int(self.survey_pre_done) + int(self.survey_post_done)
+
+    @property
+    def steps_total(self) -> int:
+        return sum(m.steps_total for m in self.modules) + (2 if self.has_tests else 0) + 2
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.steps_done / self.steps_total) if self.steps_total else 0
+
+    @property
+    def started(self) -> bool:
+        return self.steps_done > 0
+
+
+def module_status(course: Course, slug: str, record: LearnerRecord) -> ModuleStatus:
+    """How far ``record`` is in one module."""
+    module = course.module(slug)
+    vignettes = course.vignettes_for(slug)
+    return ModuleStatus(
+        slug=slug,
+        sections_read=sum(1 for s in module.sections if (slug, s.id) in record.read),
+        sections_total=len(module.sections),
+        quiz_required=slug in course.quizzes,
+        quiz_passed=slug in record.passed_quizzes,
+        vignettes_done=sum(1 for v in vignettes if v.id in record.finished_vignettes),
+        vignettes_total=len(vignettes),
+    )
+
+
+def path_status(course: Course, path: LearningPath, record: LearnerRecord) -> PathStatus:
+    """A path is complete when every section of its modules is read, every module quiz passed,
+    every vignette of its modules finished, and the post-test and closing confidence scale done.
+    The pre-test and opening scale are asked first but never block."""
+    return PathStatus(
+        path=path,
+        pretest_done=pretest_id(path.slug) in record.submitted_tests,
+        survey_pre_done=(path.slug, "pre") in record.surveys,
+        modules=tuple(module_status(course, m, record) for m in path.modules),
+        posttest_done=posttest_id(path.slug) in record.submitted_tests,
+        survey_post_done=(path.slug, "post") in record.surveys,
+        has_tests=posttest_id(path.slug) in course.quizzes,
+    )

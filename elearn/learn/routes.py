@@ -1,0 +1,178 @@
+"""Module reader, learning paths, confidence scale, glossary and referral map."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.forms import ActionForm
+from ..course import get_course
+from ..extensions import db
+from ..quiz.service import attempts_summary
+from . import service
+from .completion import module_status, path_status
+from .forms import confidence_form
+from .progress import load_record, mark_read, resume_section
+
+bp = Blueprint("learn", __name__)
+
+
+def _module_or_404(slug: str):
+    module = get_course().module(slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.route("/modules")
+@login_required
+def modules():
+    course = get_course()
+    record = load_record(current_user.id)
+    statuses = {m.slug: module_status(course, m.slug, record) for m in course.modules}
+    return render_template("learn/modules.html", modules=course.modules, statuses=statuses)
+
+
+@bp.route("/modules/<slug>")
+@login_required
+def module(slug: str):
+    course = get_course()
+    module = _module_or_404(slug)
+    record = load_record(current_user.id)
+    return render_template(
+        "learn/module.html", module=module, status=module_status(course, slug, record),
+        record=record, resume=resume_section(current_user.id, module),
+        quiz=course.module_quiz(slug), vignettes=course.vignettes_for(slug),
+        attempts=attempts_summary(current_user.id, slug))
+
+
+@bp.route("/modules/<slug>/sources")
+@login_required
+def sources(slug: str):
+    module = _module_or_404(slug)
+    return render_template("learn/sources.html", module=module)
+
+
+@bp.route("/modules/<slug>/<section_id>")
+@login_required
+def section(slug: str, section_id: str):
+    module = _module_or_404(slug)
+    current = module.section(section_id)
+    if current is None:
+        abort(404)
+    index = module.section_ids.index(section_id)
+    record = load_record(current_user.id)
+    return render_template(
+        "learn/section.html", module=module, section=current, index=index, record=record,
+        previous=module.sections[index - 1] if index else None,
+        next=module.sections[index + 1] if index + 1 < len(module.sections) else None,
+        form=ActionForm())
+
+
+@bp.route("/modules/<slug>/<section_id>/read", methods=["POST"])
+@login_required
+def read(slug: str, section_id: str):
+    module = _module_or_404(slug)
+    if module.section(section_id) is None:
+        abort(404)
+    mark_read(current_user.id, module, section_id)
+    db.session.commit()
+    if request.headers.get("X-Requested-With") == "fetch":
+        return "", 204
+    index = module.section_ids.index(section_id)
+    if index + 1 < len(module.sections):
+        return redirect(url_for(".section", slug=slug, section_id=module.sections[index + 1].id))
+    return redirect(url_for(".sources", slug=slug))
+
+
+@bp.route("/paths")
+@login_required
+def paths():
+    course = get_course()
+    record = load_record(current_user.id)
+    statuses = {p.slug: path_status(course, p, record) for p in course.paths}
+    suggested = next((p.slug for p in course.paths if current_user.sector in p.sectors), "volledig")
+    return render_template("learn/paths.html", paths=course.paths, statuses=statuses,
+                           suggested=suggested, form=ActionForm())
+
+
+@bp.route("/paths/<slug>/choose", methods=["POST"])
+@login_required
+def choose(slug: str):
+    if get_course().path(slug) is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        service.choose_path(current_user, slug)
+        db.session.commit()
+    return redirect(url_for(".path", slug=slug))
+
+
+@bp.route("/paths/<slug>")
+@login_required
+def path(slug: str):
+    from ..certs.service import certificate_for, issue_if_complete
+
+    course = get_course()
+    lp = course.path(slug)
+    if lp is None:
+        abort(404)
+    record = load_record(current_user.id)
+    status = path_status(course, lp, record)
+    certificate = certificate_for(current_user.id, slug)
+    if status.complete and certificate is None:
+        certificate = issue_if_complete(current_user, lp, status)
+        db.session.commit()
+    return render_template("learn/path.html", path=lp, status=status, record=record,
+                           course=course, certificate=certificate, form=ActionForm(),
+                           modules={m: course.module(m) for m in lp.modules})
+
+
+@bp.route("/paths/<slug>/confidence/<phase>", methods=["GET", "POST"])
+@login_required
+def confidence(slug: str, phase: str):
+    course = get_course()
+    lp = course.path(slug)
+    if lp is None or phase not in ("pre", "post") or not course.confidence:
+        abort(404)
+    stored = service.survey_answers(current_user.id, slug, phase)
+    if stored is not None:
+        before = service.survey_answers(current_user.id, slug, "pre")
+        after = service.survey_answers(current_user.id, slug, "post")
+        return render_template("learn/confidence_result.html", path=lp, scale=course.confidence,
+                               before=before, after=after, phase=phase)
+    form = confidence_form(course.confidence)
+    if form.validate_on_submit():
+        values = {item.id: int(getattr(form, f"item_{item.id}").data) for item in course.confidence.items}
+        service.save_survey(current_user.id, slug, phase, values)
+        service.choose_path(current_user, slug)
+        db.session.commit()
+        flash(_("Bedankt, je antwoorden zijn opgeslagen."), "success")
+        return redirect(url_for(".confidence", slug=slug, phase=phase))
+    return render_template("learn/confidence.html", path=lp, scale=course.confidence, form=form,
+                           phase=phase), 400 if form.is_submitted() else 200
+
+
+@bp.route("/glossary")
+def glossary():
+    course = get_course()
+    query = (request.args.get("q") or "").strip()
+    terms = course.glossary
+    if query:
+        q = query.lower()
+        terms = [t for t in terms if q in t.term.lower() or any(q in s.lower() for s in t.synonyms)
+                 or q in t.definition_html.lower()]
+    return render_template("learn/glossary.html", terms=terms, query=query, course=course)
+
+
+@bp.route("/sociale-kaart")
+def referral_map():
+    rmap = get_course().referral_map
+    if rmap is None:
+        abort(404)
+    chosen = {key: request.args.get(key, "") for key in ("region", "audience", "kind", "country")}
+    orgs = [o for o in rmap.organisations
+            if (not chosen["region"] or chosen["region"] in o.regions)
+            and (not chosen["audience"] or chosen["audience"] in o.audiences)
+            and (not chosen["kind"] or chosen["kind"] in o.kinds)
+            and (not chosen["country"] or chosen["country"] == o.country)]
+    return render_template("learn/referral_map.html", rmap=rmap, orgs=orgs, chosen=chosen)

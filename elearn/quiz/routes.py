@@ -1,0 +1,199 @@
+"""Quiz and vignette pages. Each route parses, calls the service, renders."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.forms import ActionForm
+from ..course import get_course
+from ..extensions import db
+from ..models import utcnow
+from . import service, vignette_service
+from .types import InvalidAnswer, question_type, score_question
+
+bp = Blueprint("quiz", __name__)
+
+
+def _quiz_or_404(quiz_id: str):
+    quiz = get_course().quizzes.get(quiz_id)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+@bp.route("/quiz/<quiz_id>")
+@login_required
+def overview(quiz_id: str):
+    course = get_course()
+    quiz = _quiz_or_404(quiz_id)
+    return render_template("quiz/overview.html", quiz=quiz, course=course,
+                           summary=service.attempts_summary(current_user.id, quiz.id), form=ActionForm())
+
+
+@bp.route("/quiz/<quiz_id>/start", methods=["POST"])
+@login_required
+def start(quiz_id: str):
+    quiz = _quiz_or_404(quiz_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = service.start_attempt(current_user.id, quiz)
+    except service.AttemptLimitReached:
+        flash(_("Je hebt geen pogingen meer voor deze toets."), "error")
+        return redirect(url_for(".overview", quiz_id=quiz.id))
+    current_user.last_active_at = utcnow()
+    db.session.commit()
+    return redirect(url_for(".question", attempt_id=attempt.id, number=1))
+
+
+def _attempt_context(attempt_id: int):
+    attempt = service.get_attempt(attempt_id, current_user.id)
+    quiz = _quiz_or_404(attempt.quiz_id)
+    return attempt, quiz, service.shown_questions(quiz, attempt.seed)
+
+
+@bp.route("/attempt/<int:attempt_id>/<int:number>", methods=["GET", "POST"])
+@login_required
+def question(attempt_id: int, number: int):
+    attempt, quiz, shown = _attempt_context(attempt_id)
+    if attempt.submitted_at is not None:
+        if request.method == "POST":
+            flash(_("Deze poging is al ingediend; je antwoorden kunnen niet meer veranderen."), "error")
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    if not 1 <= number <= len(shown):
+        abort(404)
+    current = shown[number - 1]
+    form = ActionForm()
+    error = None
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            response = question_type(current.question).parse(current.question, request.form)
+        except InvalidAnswer:
+            error = _("Dat antwoord hoort niet bij deze vraag. Kies een van de getoonde mogelijkheden; er is niets opgeslagen.")
+            status = 400
+        else:
+            service.save_answer(attempt, current.question, response)
+            current_user.last_active_at = utcnow()
+            db.session.commit()
+            if request.form.get("go") == "previous" and number > 1:
+                return redirect(url_for(".question", attempt_id=attempt.id, number=number - 1))
+            if number < len(shown) and request.form.get("go") != "overview":
+                return redirect(url_for(".question", attempt_id=attempt.id, number=number + 1))
+            return redirect(url_for(".confirm", attempt_id=attempt.id))
+    responses = service.load_responses(attempt.id)
+    return render_template("quiz/question.html", attempt=attempt, quiz=quiz, shown=current,
+                           number=number, total=len(shown), response=responses.get(current.question.id),
+                           answered=sum(1 for s in shown if s.question.id in responses),
+                           form=form, error=error), status
+
+
+@bp.route("/attempt/<int:attempt_id>/submit", methods=["GET", "POST"])
+@login_required
+def confirm(attempt_id: int):
+    attempt, quiz, shown = _attempt_context(attempt_id)
+    form = ActionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if attempt.submitted_at is None:
+            service.submit_attempt(attempt, quiz)
+            db.session.commit()
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    if attempt.submitted_at is not None:
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    responses = service.load_responses(attempt.id)
+    return render_template("quiz/confirm.html", attempt=attempt, quiz=quiz, shown=shown,
+                           responses=responses, form=form)
+
+
+@bp.route("/attempt/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int):
+    course = get_course()
+    attempt, quiz, shown = _attempt_context(attempt_id)
+    if attempt.submitted_at is None:
+        return redirect(url_for(".confirm", attempt_id=attempt.id))
+    responses = service.load_responses(attempt.id)
+    credits = {s.question.id: score_question(s.question, responses.get(s.question.id), quiz.partial_credit)
+               for s in shown}
+    gains = missed_modules = None
+    if quiz.kind == "pretest":
+        missed_modules = sorted({s.question.module for s in shown if credits[s.question.id] < 1},
+                                key=lambda m: course.module(m).order)
+    if quiz.kind == "posttest":
+        gains = _gains(course, quiz, attempt)
+    return render_template("quiz/review.html", attempt=attempt, quiz=quiz, shown=shown,
+                           responses=responses, credits=credits, course=course,
+                           missed_modules=missed_modules, gains=gains, form=ActionForm())
+
+
+def _gains(course, post_quiz, post_attempt):
+    """Pre vs post percentage per module for this learner, when both tests were taken."""
+    from ..content import pretest_id
+    path_slug = post_quiz.id.removeprefix("post-")
+    pre_quiz = course.quizzes.get(pretest_id(path_slug))
+    pre = None
+    if pre_quiz:
+        from sqlalchemy import select
+        from ..models import QuizAttempt
+        pre = db.session.scalar(select(QuizAttempt).where(
+            QuizAttempt.user_id == current_user.id, QuizAttempt.quiz_id == pre_quiz.id,
+            QuizAttempt.submitted_at.is_not(None)).order_by(QuizAttempt.id).limit(1))
+    post_scores = service.module_scores(post_quiz, service.load_responses(post_attempt.id))
+    pre_scores = service.module_scores(pre_quiz, service.load_responses(pre.id)) if pre else {}
+    return [(course.module(m), pre_scores.get(m), post_scores[m]) for m in post_scores]
+
+
+@bp.route("/vignettes/<vignette_id>")
+@login_required
+def vignette(vignette_id: str):
+    v = get_course().vignettes.get(vignette_id)
+    if v is None:
+        abort(404)
+    run = vignette_service.latest_run(current_user.id, v.id)
+    return render_template("quiz/vignette.html", vignette=v, run=run, form=ActionForm(),
+                           module=get_course().module(v.module))
+
+
+@bp.route("/vignettes/<vignette_id>/start", methods=["POST"])
+@login_required
+def vignette_start(vignette_id: str):
+    v = get_course().vignettes.get(vignette_id)
+    if v is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    run = vignette_service.start_run(current_user.id, v)
+    current_user.last_active_at = utcnow()
+    db.session.commit()
+    return redirect(url_for(".run", run_id=run.id))
+
+
+@bp.route("/vignettes/run/<int:run_id>", methods=["GET", "POST"])
+@login_required
+def run(run_id: int):
+    run = vignette_service.get_run(run_id, current_user.id)
+    v = get_course().vignettes.get(run.vignette_id)
+    if v is None:
+        abort(404)
+    form = ActionForm()
+    error, status = None, 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            vignette_service.choose(run, v, request.form.get("node", ""), request.form.get("choice", ""))
+        except vignette_service.InvalidChoice:
+            error, status = _("Die keuze hoort niet bij deze situatie. Kies een van de getoonde antwoorden."), 400
+        else:
+            current_user.last_active_at = utcnow()
+            db.session.commit()
+            return redirect(url_for(".run", run_id=run.id))
+    steps = vignette_service.taken_steps(run, v)
+    node = v.nodes[run.node_id]
+    return render_template("quiz/run.html", vignette=v, run=run, node=node, steps=steps,
+                           last=steps[-1] if steps else None, form=form, error=error,
+                           best=vignette_service.best_choices(v, steps) if node.ending else None,
+                           module=get_course().module(v.module)), status

@@ -1,0 +1,158 @@
+"""Attempts: start or resume, save answers as given, submit once, review."""
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..content.model import Option, Question, Quiz
+from ..extensions import db
+from ..models import AttemptAnswer, QuizAttempt, utcnow
+from .types import score_attempt, score_question
+
+
+class AttemptLimitReached(Exception):
+    """The quiz allows no further attempts."""
+
+
+class AttemptClosed(Exception):
+    """The attempt was already submitted; it cannot change."""
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    """A question with its options (or matching choices) in the attempt's stored order."""
+
+    question: Question
+    options: tuple[Option, ...]
+    rights: tuple[tuple[str, str], ...]  # (value, text) for matching
+
+
+def shown_questions(quiz: Quiz, seed: int) -> list[ShownQuestion]:
+    """The attempt's question and option order, the same for every reload of one attempt."""
+    rng = random.Random(seed)
+    questions = list(quiz.questions)
+    rng.shuffle(questions)
+    out = []
+    for q in questions:
+        options = list(q.options)
+        if q.type != "truefalse":
+            random.Random(f"{seed}:{q.id}").shuffle(options)
+        rights = [(p.id, p.right) for p in q.pairs] + [(f"extra-{i}", t) for i, t in enumerate(q.extra_rights)]
+        random.Random(f"{seed}:{q.id}:r").shuffle(rights)
+        out.append(ShownQuestion(q, tuple(options), tuple(rights)))
+    return out
+
+
+def get_attempt(attempt_id: int, user_id: int) -> QuizAttempt:
+    """The learner's own attempt; 404 for anyone else's (no hint that it exists)."""
+    attempt = db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.id == attempt_id, QuizAttempt.user_id == user_id))
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def open_attempt(user_id: int, quiz_id: str) -> QuizAttempt | None:
+    return db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id,
+        QuizAttempt.submitted_at.is_(None)))
+
+
+def start_attempt(user_id: int, quiz: Quiz) -> QuizAttempt:
+    """Resume the open attempt or start a new one (raises ``AttemptLimitReached``)."""
+    existing = open_attempt(user_id, quiz.id)
+    if existing:
+        return existing
+    done = db.session.scalar(select(func.count()).select_from(QuizAttempt).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz.id))
+    single_go = quiz.kind in ("pretest", "posttest")
+    if (single_go and done) or (quiz.max_attempts and done >= quiz.max_attempts):
+        raise AttemptLimitReached(quiz.id)
+    try:
+        with db.session.begin_nested():
+            attempt = QuizAttempt(user_id=user_id, quiz_id=quiz.id, kind=quiz.kind,
+                                  seed=secrets.randbelow(2**31), content_version=quiz.version)
+            db.session.add(attempt)
+    except IntegrityError:  # another tab started it at the same moment
+        return open_attempt(user_id, quiz.id)
+    return attempt
+
+
+def load_responses(attempt_id: int) -> dict[str, object]:
+    return {qid: json.loads(resp) for qid, resp in db.session.execute(
+        select(AttemptAnswer.question_id, AttemptAnswer.response).where(AttemptAnswer.attempt_id == attempt_id))}
+
+
+def save_answer(attempt: QuizAttempt, question: Question, response) -> None:
+    """Store (or replace) the answer to one question of an open attempt."""
+    if attempt.submitted_at is not None:
+        raise AttemptClosed(attempt.id)
+    payload = json.dumps(response, sort_keys=True)
+    row = db.session.scalar(select(AttemptAnswer).where(
+        AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id == question.id))
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=question.id, response=payload))
+            return
+        except IntegrityError:
+            row = db.session.scalar(select(AttemptAnswer).where(
+                AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id == question.id))
+    row.response = payload
+    row.saved_at = utcnow()
+
+
+def submit_attempt(attempt: QuizAttempt, quiz: Quiz) -> bool:
+    """Score and close the attempt. Returns False when it was already submitted (counts once)."""
+    responses = load_responses(attempt.id)
+    score = score_attempt(quiz.questions, responses, quiz.partial_credit)
+    passed = score >= quiz.pass_mark
+    # The WHERE makes a double submit (two tabs, resent form) a no-op on the database itself.
+    result = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(submitted_at=utcnow(), score=score, passed=passed)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.refresh(attempt)
+        return False
+    for row in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)):
+        question = quiz.question(row.question_id)
+        row.credit = score_question(question, json.loads(row.response), quiz.partial_credit) if question else None
+    db.session.refresh(attempt)
+    return True
+
+
+@dataclass(frozen=True)
+class AttemptsSummary:
+    count: int
+    best: float | None
+    last: float | None
+    passed: bool
+    open_id: int | None
+
+
+def attempts_summary(user_id: int, quiz_id: str) -> AttemptsSummary:
+    rows = db.session.execute(select(QuizAttempt.id, QuizAttempt.score, QuizAttempt.passed,
+                                     QuizAttempt.submitted_at)
+                              .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
+                              .order_by(QuizAttempt.id)).all()
+    done = [r for r in rows if r.submitted_at is not None]
+    open_row = next((r for r in rows if r.submitted_at is None), None)
+    return AttemptsSummary(
+        count=len(done), best=max((r.score for r in done), default=None),
+        last=done[-1].score if done else None, passed=any(r.passed for r in done),
+        open_id=open_row.id if open_row else None)
+
+
+def module_scores(quiz: Quiz, responses: dict) -> dict[str, float]:
+    """Percentage per module for a pre/post test."""
+    per: dict[str, list[float]] = {}
+    for q in quiz.questions:
+        per.setdefault(q.module, []).append(score_question(q, responses.get(q.id), quiz.partial_credit))
+    return {m: round(100 * sum(v) / len(v), 1) for m, v in per.items()}

@@ -1,0 +1,92 @@
+"""Branching vignettes: runs, steps and the debrief summary."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..content.model import Choice, Vignette
+from ..extensions import db
+from ..models import VignetteRun, VignetteStep, utcnow
+
+
+class InvalidChoice(ValueError):
+    """The posted choice is not one of the current node's choices."""
+
+
+def get_run(run_id: int, user_id: int) -> VignetteRun:
+    """The learner's own run, 404 for anyone else's."""
+    run = db.session.scalar(select(VignetteRun).where(VignetteRun.id == run_id, VignetteRun.user_id == user_id))
+    if run is None:
+        abort(404)
+    return run
+
+
+def latest_run(user_id: int, vignette_id: str) -> VignetteRun | None:
+    return db.session.scalar(select(VignetteRun).where(
+        VignetteRun.user_id == user_id, VignetteRun.vignette_id == vignette_id)
+        .order_by(VignetteRun.id.desc()).limit(1))
+
+
+def start_run(user_id: int, vignette: Vignette) -> VignetteRun:
+    """A new walk from the start (replays keep the earlier runs)."""
+    run = VignetteRun(user_id=user_id, vignette_id=vignette.id, content_version=vignette.version,
+                      node_id=vignette.start)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def choose(run: VignetteRun, vignette: Vignette, node_id: str, choice_id: str) -> bool:
+    """Apply a choice made at ``node_id``. A stale or repeated post (double click) is ignored
+    and returns False; an unknown choice raises ``InvalidChoice`` and stores nothing."""
+    if run.finished_at is not None or run.node_id != node_id:
+        return False
+    node = vignette.nodes.get(node_id)
+    choice = node.choice(choice_id) if node else None
+    if choice is None:
+        raise InvalidChoice(choice_id)
+    seq = (db.session.scalar(select(func.max(VignetteStep.seq)).where(VignetteStep.run_id == run.id)) or 0) + 1
+    try:
+        with db.session.begin_nested():
+            db.session.add(VignetteStep(run_id=run.id, seq=seq, node_id=node_id, choice_id=choice_id))
+    except IntegrityError:
+        return False
+    for tag, value in choice.scores.items():
+        setattr(run, tag, getattr(run, tag) + value)
+    run.node_id = choice.next
+    if vignette.nodes[choice.next].ending:
+        run.finished_at = utcnow()
+        run.ending_id = choice.next
+    return True
+
+
+@dataclass(frozen=True)
+class TakenStep:
+    node_html: str
+    choice: Choice
+
+
+def taken_steps(run: VignetteRun, vignette: Vignette) -> list[TakenStep]:
+    """The path so far, for the feedback and the debrief."""
+    steps = db.session.scalars(select(VignetteStep).where(VignetteStep.run_id == run.id)
+                               .order_by(VignetteStep.seq)).all()
+    out = []
+    for s in steps:
+        node = vignette.nodes.get(s.node_id)
+        choice = node.choice(s.choice_id) if node else None
+        if choice:
+            out.append(TakenStep(node.html, choice))
+    return out
+
+
+def best_choices(vignette: Vignette, steps: list[TakenStep]) -> int:
+    """How many of the taken choices were the best on offer at that point (sum of scores)."""
+    count = 0
+    for step in steps:
+        node = next(n for n in vignette.nodes.values() if step.choice in n.choices)
+        top = max(sum(c.scores.values()) for c in node.choices)
+        count += sum(step.choice.scores.values()) == top
+    return count

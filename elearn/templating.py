@@ -1,0 +1,50 @@
+"""Template globals and filters used across blueprints."""
+from __future__ import annotations
+
+import datetime
+
+from flask import Flask, current_app
+from flask_babel import format_date as babel_format_date
+from flask_babel import get_locale, lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from .course import get_course
+from .extensions import db
+
+TAG_LABELS = {"trust": _l("vertrouwen"), "safety": _l("veiligheid"), "referral": _l("doorverwijzing")}
+
+
+def init_templating(app: Flask) -> None:
+    from .quiz.types import question_type
+
+    @app.template_filter("format_date")
+    def format_date(value, fmt="medium"):
+        if value is None:
+            return ""
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        return babel_format_date(value, fmt)
+
+    def cohort_memberships(user_id: int):
+        from .models import Cohort, CohortMember
+        return db.session.scalars(select(Cohort).join(CohortMember, CohortMember.cohort_id == Cohort.id)
+                                  .where(CohortMember.user_id == user_id).order_by(Cohort.name)).all()
+
+    def can_revoke(cert) -> bool:
+        from .certs.service import can_revoke as check
+        return current_user.is_authenticated and check(current_user, cert)
+
+    def course_module_title(slug):
+        module = get_course().module(slug) if slug else None
+        return module.title if module else ""
+
+    app.jinja_env.globals.update(
+        current_locale=lambda: str(get_locale() or "nl"),
+        question_template=lambda q: question_type(q).template,
+        tag_label=lambda tag: TAG_LABELS.get(tag, tag),
+        cohort_memberships=cohort_memberships,
+        can_revoke=can_revoke,
+        course_module_title=course_module_title,
+        has_endpoint=lambda name: name in current_app.view_functions,
+    )

@@ -1,0 +1,36 @@
+"""Cohort forms."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+
+class CohortForm(FlaskForm):
+    name = StringField(_l("Naam van de groep"), validators=[DataRequired(), Length(max=120)])
+    path_slug = SelectField(_l("Leertraject"), validators=[DataRequired()])
+    starts_on = DateField(_l("Startdatum"), validators=[DataRequired()])
+    ends_on = DateField(_l("Einddatum (optioneel)"), validators=[Optional()])
+    description = TextAreaField(_l("Beschrijving"), validators=[Length(max=2000)])
+    submit = SubmitField(_l("Opslaan"))
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("De einddatum ligt voor de startdatum."))
+
+
+class InviteForm(FlaskForm):
+    expires_on = DateField(_l("Code geldig tot (optioneel)"), validators=[Optional()])
+    seat_limit = IntegerField(_l("Maximum aantal deelnemers (optioneel)"), validators=[Optional(), NumberRange(min=1, max=10000)])
+    submit = SubmitField(_l("Uitnodiging opslaan"))
+
+
+class JoinForm(FlaskForm):
+    code = StringField(_l("Groepscode"), validators=[DataRequired(), Length(max=20)])
+    submit = SubmitField(_l("Aansluiten"))
+
+
+class CoTrainerForm(FlaskForm):
+    email = EmailField(_l("E-mailadres van de co-opleider"), validators=[DataRequired(), Email(check_deliverability=False)])
+    submit = SubmitField(_l("Co-opleider toevoegen"))

@@ -1,0 +1,147 @@
+"""Trainer pages: cohorts, invitations, members; learners join with a code."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..access import cohort_or_404, role_required, visible_cohorts_query
+from ..auth.forms import ActionForm
+from ..course import get_course
+from ..extensions import db, limiter
+from ..models import Cohort, CohortMember
+from . import cohorts as service
+from .forms import CoTrainerForm, CohortForm, InviteForm, JoinForm
+
+bp = Blueprint("trainer", __name__, url_prefix="/trainer")
+
+JOIN_MESSAGES = {  # lazy: shown in the learner's language
+    "unknown": _l("Deze code is onbekend of niet meer geldig. Vraag je opleider om een nieuwe code."),
+    "expired": _l("Deze code is verlopen. Vraag je opleider om een nieuwe code."),
+    "full": _l("Deze groep is volzet. Neem contact op met je opleider."),
+}
+
+
+def _path_choices():
+    return [(p.slug, p.title) for p in get_course().paths]
+
+
+@bp.route("/cohorts")
+@role_required("trainer")
+def cohorts():
+    rows = db.session.execute(
+        visible_cohorts_query(current_user).with_only_columns(
+            Cohort, select(func.count()).where(CohortMember.cohort_id == Cohort.id).scalar_subquery())
+        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())).all()
+    return render_template("trainer/cohorts.html", rows=rows, course=get_course())
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"])
+@role_required("trainer")
+def new_cohort():
+    form = CohortForm()
+    form.path_slug.choices = _path_choices()
+    if form.validate_on_submit():
+        cohort = service.create_cohort(current_user, name=form.name.data, path_slug=form.path_slug.data,
+                                       starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                                       description=form.description.data)
+        db.session.commit()
+        flash(_("De groep is aangemaakt. Deel de code met je deelnemers."), "success")
+        return redirect(url_for(".cohort", cohort_id=cohort.id))
+    return render_template("trainer/cohort_form.html", form=form, cohort=None), 400 if form.is_submitted() else 200
+
+
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@role_required("trainer")
+def edit_cohort(cohort_id: int):
+    cohort = cohort_or_404(current_user, cohort_id)
+    form = CohortForm(obj=cohort)
+    form.path_slug.choices = _path_choices()
+    if form.validate_on_submit():
+        form.populate_obj(cohort)
+        cohort.name = cohort.name.strip()
+        db.session.commit()
+        flash(_("De groep is bijgewerkt."), "success")
+        return redirect(url_for(".cohort", cohort_id=cohort.id))
+    return render_template("trainer/cohort_form.html", form=form, cohort=cohort), 400 if form.is_submitted() else 200
+
+
+@bp.route("/cohorts/<int:cohort_id>/manage", methods=["GET", "POST"])
+@role_required("trainer")
+def manage(cohort_id: int):
+    cohort = cohort_or_404(current_user, cohort_id)
+    form = InviteForm(data={"seat_limit": cohort.seat_limit,
+                            "expires_on": cohort.invite_expires_at.date() if cohort.invite_expires_at else None})
+    co_form = CoTrainerForm()
+    if form.submit.data and form.validate_on_submit():
+        service.set_invite(cohort, form.expires_on.data, form.seat_limit.data)
+        db.session.commit()
+        flash(_("De uitnodiging is bijgewerkt."), "success")
+        return redirect(url_for(".manage", cohort_id=cohort.id))
+    return render_template("trainer/manage.html", cohort=cohort, form=form, co_form=co_form,
+                           action_form=ActionForm(), trainers=service.trainers_of(cohort),
+                           members=service.member_count(cohort.id)), 400 if form.is_submitted() else 200
+
+
+@bp.route("/cohorts/<int:cohort_id>/invite/<action>", methods=["POST"])
+@role_required("trainer")
+def invite_action(cohort_id: int, action: str):
+    cohort = cohort_or_404(current_user, cohort_id)
+    if not ActionForm().validate_on_submit() or action not in ("renew", "disable"):
+        abort(400)
+    if action == "renew":
+        service.renew_code(cohort)
+        flash(_("Er is een nieuwe code; de oude werkt niet meer."), "success")
+    else:
+        cohort.invite_enabled = False
+        flash(_("De uitnodiging is uitgeschakeld."), "success")
+    db.session.commit()
+    return redirect(url_for(".manage", cohort_id=cohort.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/trainers", methods=["POST"])
+@role_required("trainer")
+def add_trainer(cohort_id: int):
+    cohort = cohort_or_404(current_user, cohort_id)
+    form = CoTrainerForm()
+    if form.validate_on_submit() and service.add_co_trainer(cohort, form.email.data):
+        db.session.commit()
+        flash(_("De co-opleider is toegevoegd."), "success")
+    else:
+        flash(_("Er is geen opleidersaccount met dat e-mailadres."), "error")
+    return redirect(url_for(".manage", cohort_id=cohort.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/members/<int:user_id>/remove", methods=["POST"])
+@role_required("trainer")
+def remove_member(cohort_id: int, user_id: int):
+    cohort = cohort_or_404(current_user, cohort_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service.remove_member(cohort, user_id)
+    db.session.commit()
+    flash(_("De deelnemer is uit de groep verwijderd."), "success")
+    return redirect(url_for(".cohort", cohort_id=cohort.id))
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@bp.route("/join/<code>", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per hour", methods=["POST"])
+def join(code: str | None = None):
+    form = JoinForm(data={"code": code} if code and request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            cohort = service.join(current_user, form.code.data)
+        except service.JoinRefused as refused:
+            form.code.errors.append(JOIN_MESSAGES[str(refused)])
+        else:
+            db.session.commit()
+            flash(_("Je bent aangesloten bij %(name)s.", name=cohort.name), "success")
+            return redirect(url_for("learn.path", slug=cohort.path_slug))
+    return render_template("trainer/join.html", form=form), 400 if form.errors else 200
+
+
+from . import dashboard_routes  # noqa: E402,F401 - registers the dashboard views on bp

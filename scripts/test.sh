@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: SQLite always, PostgreSQL too when one answers on
+# 127.0.0.1:5432 (or ELEARN_TEST_DATABASE_URL is set), browser tests in Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+if [ -z "${SKIP_E2E:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "installing Chromium for the browser tests (apt)"
+  if [ "$(id -u)" = 0 ]; then APT=apt-get; else APT="sudo apt-get"; fi
+  $APT update -qq && DEBIAN_FRONTEND=noninteractive $APT install -y -qq chromium >/dev/null
+fi
+.venv/bin/elearn content check
+mkdir -p test-artifacts
+echo "== test suite on SQLite"
+.venv/bin/python -m pytest --cov=elearn --cov-report=term --cov-fail-under=90 "$@"
+PG_URL=${ELEARN_TEST_DATABASE_URL:-}
+if [ -z "$PG_URL" ] && .venv/bin/python - <<'PY'
+import socket, sys
+s = socket.socket(); s.settimeout(1)
+sys.exit(0 if s.connect_ex(("127.0.0.1", 5432)) == 0 else 1)
+PY
+then
+  PG_URL="postgresql+psycopg://postgres@127.0.0.1:5432/test"
+fi
+if [ -n "$PG_URL" ]; then
+  echo "== test suite on PostgreSQL ($PG_URL)"
+  ELEARN_TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -m "not e2e" -p no:cacheprovider "$@"
+fi
+if [ -f benchmarks/run.py ]; then
+  echo "== benchmark smoke run"
+  .venv/bin/python benchmarks/run.py --smoke
+fi

@@ -1,0 +1,172 @@
+"""Fixtures: an app on a migrated database, clients logged in through the real forms (CSRF on)."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from elearn import create_app
+from elearn.config import TestConfig
+from elearn.extensions import db as _db
+
+FIXTURE_CONTENT = str(Path(__file__).parent / "fixtures" / "content")
+PASSWORD = "een-sterk-wachtwoord-42"
+PG_URL = os.environ.get("ELEARN_TEST_DATABASE_URL")
+
+
+def _config(tmp_path, **extra):
+    cfg = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    cfg.update(CONTENT_DIR=FIXTURE_CONTENT, CERTIFICATE_STORE=str(tmp_path / "issued"))
+    cfg.update(extra)
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A SQLite file upgraded by the migrations once; each test gets a copy."""
+    if PG_URL:
+        return None
+    path = tmp_path_factory.mktemp("db") / "template.sqlite"
+    app = create_app(_config(tmp_path_factory.mktemp("inst"), SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}"))
+    with app.app_context():
+        from flask_migrate import upgrade
+        upgrade(directory=app.extensions["migrate"].directory)
+        _db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_pg(tmp_path_factory):
+    if not PG_URL:
+        return None
+    app = create_app(_config(tmp_path_factory.mktemp("inst"), SQLALCHEMY_DATABASE_URI=PG_URL))
+    with app.app_context():
+        from flask_migrate import upgrade
+        _db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        _db.session.commit()
+        upgrade(directory=app.extensions["migrate"].directory)
+        _db.engine.dispose()
+    return PG_URL
+
+
+@pytest.fixture
+def make_app(tmp_path, migrated_sqlite, migrated_pg, monkeypatch):
+    """Build an app on a fresh migrated database; extra config as keyword arguments."""
+    monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path / "instance"))
+    if migrated_pg:
+        url = migrated_pg
+    else:
+        db_file = tmp_path / "test.sqlite"
+        if not db_file.exists():
+            shutil.copy(migrated_sqlite, db_file)
+        url = f"sqlite:///{db_file}"
+    apps = []
+
+    def factory(**extra):
+        app = create_app(_config(tmp_path, SQLALCHEMY_DATABASE_URI=url, **extra))
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            if migrated_pg:
+                tables = ", ".join(t.name for t in _db.metadata.sorted_tables)
+                _db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+                _db.session.commit()
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def get_token(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return csrf_token(response.get_data(as_text=True))
+
+
+def post_form(client, url: str, data: dict, *, token_from: str | None = None, **kwargs):
+    """POST like a browser: fetch the page (or ``token_from``) for its CSRF token first."""
+    data = dict(data)
+    data["csrf_token"] = get_token(client, token_from or url)
+    return client.post(url, data=data, **kwargs)
+
+
+def make_user(app, email="leerling@example.org", name="Lea Leerling", role="learner", sector="jeugd-welzijn",
+              password=PASSWORD):
+    from elearn.auth.service import create_user
+    with app.app_context():
+        user = create_user(email, name, password, role=role, sector=sector, organisation="JAC Gent", verified=True)
+        _db.session.commit()
+        return user.id
+
+
+def login(client, email, password=PASSWORD):
+    response = post_form(client, "/login", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def learner(app):
+    uid = make_user(app)
+    client = app.test_client()
+    login(client, "leerling@example.org")
+    client.user_id = uid
+    return client
+
+
+@pytest.fixture
+def other_learner(app):
+    uid = make_user(app, email="ander@example.org", name="Ander Persoon")
+    client = app.test_client()
+    login(client, "ander@example.org")
+    client.user_id = uid
+    return client
+
+
+@pytest.fixture
+def trainer(app):
+    uid = make_user(app, email="trainer@example.org", name="Tine Trainer", role="trainer", sector="andere")
+    client = app.test_client()
+    login(client, "trainer@example.org")
+    client.user_id = uid
+    return client
+
+
+@pytest.fixture
+def other_trainer(app):
+    uid = make_user(app, email="trainer2@example.org", name="Tweede Trainer", role="trainer", sector="andere")
+    client = app.test_client()
+    login(client, "trainer2@example.org")
+    client.user_id = uid
+    return client
+
+
+@pytest.fixture
+def admin(app):
+    uid = make_user(app, email="admin@example.org", name="Ad Min", role="admin", sector="andere")
+    client = app.test_client()
+    login(client, "admin@example.org")
+    client.user_id = uid
+    return client
