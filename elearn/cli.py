@@ -218,3 +218,7 @@ def certificates_verify(file, public_key_file):
     result = verify_credential(document, key)
     click.echo(f"{result.status.value}: {result.message}")
     sys.exit(0 if result.ok else 1)
+
+
+for _command in (init_db, create_user, demo, backup, content, certificates):
+    main.add_command(_command)

@@ -95,6 +95,8 @@ def load_course(
             seen_slugs[module.slug] = r.rel(path)
             modules.append(module)
     modules.sort(key=lambda m: (m.order, m.slug))
+    # A module that failed to parse would make every reference to it look unknown: say it once.
+    modules_failed = any(p.path.startswith(r.rel(root / "modules")) for p in r.problems)
     by_slug = {m.slug: m for m in modules}
 
     question_ids: dict[str, str] = {}
@@ -107,7 +109,7 @@ def load_course(
         if quiz is None:
             continue
         line = data.line_of("module")
-        if quiz.module not in by_slug:
+        if quiz.module not in by_slug and not modules_failed:
             r.problems.append(Problem(r.rel(path), line, f"unknown module '{quiz.module}'"))
         elif quiz.id in quizzes:
             r.problems.append(Problem(r.rel(path), line, f"second quiz for module '{quiz.module}'"))
@@ -119,7 +121,7 @@ def load_course(
         data, _ = r.yaml(path)
         if data is not None:
             items = parse_item_bank(data, r.rel(path), r.problems, question_ids)
-            if items and items[0].module not in by_slug:
+            if items and items[0].module not in by_slug and not modules_failed:
                 r.problems.append(Problem(r.rel(path), data.line_of("module"), f"unknown module '{items[0].module}'"))
             item_bank.extend(items)
 
@@ -138,7 +140,8 @@ def load_course(
         if v is None:
             continue
         if v.module not in by_slug:
-            r.problems.append(Problem(r.rel(path), data.line_of("module"), f"unknown module '{v.module}'"))
+            if not modules_failed:
+                r.problems.append(Problem(r.rel(path), data.line_of("module"), f"unknown module '{v.module}'"))
         elif v.id in seen_v:
             r.problems.append(Problem(r.rel(path), data.line_of("id"), f"duplicate vignette id '{v.id}' (also in {seen_v[v.id]})"))
         else:
@@ -163,7 +166,7 @@ def load_course(
         rel = r.rel(glossary_file)
         ids = {t.id for t in glossary}
         for t in glossary:
-            if t.module not in by_slug:
+            if t.module not in by_slug and not modules_failed:
                 r.problems.append(Problem(rel, term_lines[t.id], f"term '{t.id}': unknown module '{t.module}'"))
             for other in t.related:
                 if other not in ids:
@@ -176,7 +179,7 @@ def load_course(
         if data is not None:
             for lp, line in parse_paths(data, r.rel(paths_file), r.problems):
                 missing = [m for m in lp.modules if m not in by_slug]
-                for m in missing:
+                for m in missing if not modules_failed else ():
                     r.problems.append(Problem(r.rel(paths_file), line, f"path '{lp.slug}': unknown module '{m}'"))
                 if not missing:
                     paths.append(lp)

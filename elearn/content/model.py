@@ -17,7 +17,7 @@ class Source:
     id: str
     title: str
     publisher: str
-    year: int
+    year: int | None
     file: str | None = None
     url: str | None = None
 

@@ -58,7 +58,8 @@ def parse_module(
     for line_no, section_text in sections:
         for cited in cited_ids(section_text[2]):
             if cited not in source_ids:
-                f.problem(line_no, f"[bron: {cited}] names no source of this module")
+                at = next((i + 1 for i in range(line_no - 1, len(lines)) if cited in lines[i] and "bron" in lines[i]), line_no)
+                f.problem(at, f"[bron: {cited}] names no source of this module")
     if len(problems) > before or slug is None:
         return None
     numbers = {s.id: n for n, s in enumerate(sources, 1)}
@@ -100,11 +101,11 @@ def _sources(f: Fields, meta) -> tuple[Source, ...]:
             continue
         sid = f.ident(item)
         title, publisher = f.get(item, "title", str), f.get(item, "publisher", str)
-        year = f.get(item, "year", int)
+        year = f.get(item, "year", int, required=False)  # omitted when the source states none
         file, url = f.get(item, "file", str, required=False), f.get(item, "url", str, required=False)
         if url and not url.startswith(("https://", "http://")):
             f.problem(item.line_of("url"), "source url must start with http:// or https://")
-        if sid and title and publisher and year:
+        if sid and title and publisher:
             f.unique(seen, sid, item.line, "source id")
             out.append(Source(sid, title, publisher, year, file, url))
     return tuple(out)
