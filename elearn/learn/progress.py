@@ -58,7 +58,8 @@ def load_record(user_id: int) -> LearnerRecord:
 
 
 def mark_read(user_id: int, module, section_id: str) -> None:
-    """Record a section as read (idempotent, safe when two requests race) and remember it."""
+    """Record a section as read (idempotent, safe when two requests race); the learner resumes
+    at the section after it."""
     exists = db.session.scalar(select(func.count()).select_from(SectionRead).where(
         SectionRead.user_id == user_id, SectionRead.module_slug == module.slug,
         SectionRead.section_id == section_id))
@@ -69,7 +70,8 @@ def mark_read(user_id: int, module, section_id: str) -> None:
                                            section_id=section_id, content_version=module.version))
         except IntegrityError:
             pass  # the other request recorded it first
-    remember_position(user_id, module.slug, section_id)
+    index = module.section_ids.index(section_id)
+    remember_position(user_id, module.slug, module.section_ids[min(index + 1, len(module.sections) - 1)])
 
 
 def remember_position(user_id: int, slug: str, section_id: str) -> None:

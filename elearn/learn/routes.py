@@ -135,6 +135,9 @@ def confidence(slug: str, phase: str):
     if lp is None or phase not in ("pre", "post") or not course.confidence:
         abort(404)
     stored = service.survey_answers(current_user.id, slug, phase)
+    if stored is not None and request.method == "POST":
+        flash(_("Je vulde deze zelfinschatting al in; je eerste antwoorden blijven staan."), "info")
+        return redirect(url_for(".confidence", slug=slug, phase=phase))
     if stored is not None:
         before = service.survey_answers(current_user.id, slug, "pre")
         after = service.survey_answers(current_user.id, slug, "post")

@@ -1,0 +1,84 @@
+"""Small builders for test data and walking the learner flows over HTTP."""
+from __future__ import annotations
+
+import re
+
+from conftest import get_token, post_form
+
+
+def start_quiz(client, quiz_id: str) -> int:
+    response = post_form(client, f"/quiz/{quiz_id}/start", {}, token_from=f"/quiz/{quiz_id}")
+    assert response.status_code == 302, response.status_code
+    return int(re.search(r"/attempt/(\d+)/1", response.headers["Location"]).group(1))
+
+
+def question_ids_in_order(app, attempt_id: int) -> list:
+    """The attempt's shown questions, read from the database the way the page orders them."""
+    from elearn.extensions import db
+    from elearn.models import QuizAttempt
+    from elearn.quiz.service import shown_questions
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        quiz = app.extensions["course"].quizzes[attempt.quiz_id]
+        return [s.question for s in shown_questions(quiz, attempt.seed)]
+
+
+def right_answer(question) -> dict:
+    if question.type in ("single", "truefalse"):
+        return {"answer": next(o.id for o in question.options if o.correct)}
+    if question.type == "multiple":
+        return {"answer": [o.id for o in question.options if o.correct]}
+    return {f"match-{p.id}": p.id for p in question.pairs}
+
+
+def wrong_answer(question) -> dict:
+    if question.type in ("single", "truefalse"):
+        return {"answer": next(o.id for o in question.options if not o.correct)}
+    if question.type == "multiple":
+        return {"answer": [o.id for o in question.options if not o.correct]}
+    ids = [p.id for p in question.pairs]
+    return {f"match-{p.id}": ids[(i + 1) % len(ids)] for i, p in enumerate(question.pairs)}
+
+
+def answer(client, attempt_id: int, number: int, data: dict, go: str = "next"):
+    url = f"/attempt/{attempt_id}/{number}"
+    token = get_token(client, url)
+    return client.post(url, data={**data, "csrf_token": token, "go": go})
+
+
+def take_quiz(client, app, quiz_id: str, correct: bool = True) -> int:
+    """Start, answer every question (right or wrong) and submit; return the attempt id."""
+    attempt_id = start_quiz(client, quiz_id)
+    for n, q in enumerate(question_ids_in_order(app, attempt_id), 1):
+        response = answer(client, attempt_id, n, right_answer(q) if correct else wrong_answer(q))
+        assert response.status_code == 302
+    response = post_form(client, f"/attempt/{attempt_id}/submit", {})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/attempt/{attempt_id}/review")
+    return attempt_id
+
+
+def walk_vignette(client, app, vignette_id: str, pick=lambda node: node.choices[0]) -> int:
+    """Start a run and choose until an ending; return the run id."""
+    response = post_form(client, f"/vignettes/{vignette_id}/start", {}, token_from=f"/vignettes/{vignette_id}")
+    run_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    vignette = app.extensions["course"].vignettes[vignette_id]
+    node = vignette.nodes[vignette.start]
+    while not node.ending:
+        choice = pick(node)
+        response = post_form(client, f"/vignettes/run/{run_id}", {"node": node.id, "choice": choice.id})
+        assert response.status_code == 302
+        node = vignette.nodes[choice.next]
+    return run_id
+
+
+def fill_confidence(client, app, path_slug: str, phase: str, value: int = 3):
+    scale = app.extensions["course"].confidence
+    data = {f"item_{i.id}": str(value) for i in scale.items}
+    return post_form(client, f"/paths/{path_slug}/confidence/{phase}", data)
+
+
+def read_all(client, app, module_slug: str):
+    module = app.extensions["course"].module(module_slug)
+    for s in module.sections:
+        response = post_form(client, f"/modules/{module_slug}/{s.id}/read", {}, token_from=f"/modules/{module_slug}/{s.id}")
+        assert response.status_code == 302

@@ -1,0 +1,157 @@
+"""Quizzes, pre/post tests and vignettes through HTTP with CSRF on."""
+import json
+
+from conftest import get_token, login, post_form
+from helpers import (answer, fill_confidence, question_ids_in_order, read_all, right_answer, start_quiz,
+                     take_quiz, walk_vignette, wrong_answer)
+
+from elearn.extensions import db
+from elearn.models import AttemptAnswer, QuizAttempt, VignetteRun, VignetteStep
+
+
+def count(app, model, **where):
+    with app.app_context():
+        return db.session.query(model).filter_by(**where).count()
+
+
+def test_fail_review_retake_and_pass(app, learner):
+    first = take_quiz(learner, app, "proef", correct=False)
+    review = learner.get(f"/attempt/{first}/review").get_data(as_text=True)
+    assert "Nog niet geslaagd" in review
+    assert "Fout omdat het anders is." in review and "Juist omdat het zo is." in review  # feedback on every option
+    assert "Uitleg bij vraag 1." in review
+    second = take_quiz(learner, app, "proef", correct=True)
+    assert "Geslaagd" in learner.get(f"/attempt/{second}/review").get_data(as_text=True)
+    overview = learner.get("/quiz/proef").get_data(as_text=True)
+    assert "Beste score: 100%, laatste: 100%." in overview
+
+
+def test_answers_are_saved_as_given_and_survive_restart(make_app, app, learner):
+    attempt_id = start_quiz(learner, "proef")
+    first_q = question_ids_in_order(app, attempt_id)[0]
+    answer(learner, attempt_id, 1, right_answer(first_q))
+    restarted = make_app().test_client()
+    login(restarted, "leerling@example.org")
+    overview = restarted.get("/quiz/proef").get_data(as_text=True)
+    assert f"/attempt/{attempt_id}/1" in overview  # resume the same attempt
+    page = restarted.get(f"/attempt/{attempt_id}/1").get_data(as_text=True)
+    assert "checked" in page or "selected" in page
+
+
+def test_question_order_is_stable_per_attempt(app, learner):
+    attempt_id = start_quiz(learner, "proef")
+    one = learner.get(f"/attempt/{attempt_id}/1").get_data(as_text=True)
+    two = learner.get(f"/attempt/{attempt_id}/1").get_data(as_text=True)
+    strip = lambda html: html.split('name="csrf_token"')[0] + html.split("</fieldset>")[0][-2000:]
+    assert strip(one) == strip(two)
+
+
+def test_double_submit_records_one_result(app, learner):
+    attempt_id = start_quiz(learner, "proef")
+    token = get_token(learner, f"/attempt/{attempt_id}/submit")
+    first = learner.post(f"/attempt/{attempt_id}/submit", data={"csrf_token": token})
+    second = learner.post(f"/attempt/{attempt_id}/submit", data={"csrf_token": token})
+    assert first.status_code == second.status_code == 302
+    assert count(app, QuizAttempt, user_id=learner.user_id) == 1
+    with app.app_context():
+        assert db.session.query(QuizAttempt).one().submitted_at is not None
+
+
+def test_submitted_attempt_cannot_change(app, learner):
+    attempt_id = take_quiz(learner, app, "proef", correct=False)
+    q = question_ids_in_order(app, attempt_id)[0]
+    token = get_token(learner, "/quiz/proef")
+    response = learner.post(f"/attempt/{attempt_id}/1", data={**right_answer(q), "csrf_token": token, "go": "next"})
+    assert response.headers["Location"].endswith(f"/attempt/{attempt_id}/review")
+    with app.app_context():
+        assert db.session.get(QuizAttempt, attempt_id).score == 0
+
+
+def test_other_learners_attempt_is_404(app, learner, other_learner):
+    attempt_id = start_quiz(learner, "proef")
+    assert other_learner.get(f"/attempt/{attempt_id}/1").status_code == 404
+    assert other_learner.get(f"/attempt/{attempt_id}/review").status_code == 404
+    token = get_token(other_learner, "/modules")
+    assert other_learner.post(f"/attempt/{attempt_id}/submit", data={"csrf_token": token}).status_code == 404
+
+
+def test_tampered_option_is_rejected_and_nothing_stored(app, learner):
+    attempt_id = start_quiz(learner, "proef")
+    response = answer(learner, attempt_id, 1, {"answer": "x-bestaat-niet", "match-tina": "verzonnen"})
+    assert response.status_code == 400
+    assert "hoort niet bij deze vraag" in response.get_data(as_text=True)
+    assert count(app, AttemptAnswer, attempt_id=attempt_id) == 0
+
+
+def test_pretest_shows_modules_to_study_and_posttest_gain(app, learner):
+    pre = take_quiz(learner, app, "pre-proefpad", correct=False)
+    page = learner.get(f"/attempt/{pre}/review").get_data(as_text=True)
+    assert "Waar je het meest zal bijleren" in page and 'href="/modules/proef"' in page
+    assert learner.get("/quiz/pre-proefpad").status_code == 200
+    post = take_quiz(learner, app, "post-proefpad", correct=True)
+    page = learner.get(f"/attempt/{post}/review").get_data(as_text=True)
+    assert "Wat je bijleerde per module" in page and "<td>0%</td><td>100%</td>" in page
+
+
+def test_pre_and_post_test_do_not_share_items(app):
+    course = app.extensions["course"]
+    pre = {q.id for q in course.quizzes["pre-proefpad"].questions}
+    post = {q.id for q in course.quizzes["post-proefpad"].questions}
+    assert pre and post and not pre & post
+
+
+def test_vignette_walk_feedback_and_debrief(app, learner):
+    run_id = walk_vignette(learner, app, "proef-casus")
+    page = learner.get(f"/vignettes/run/{run_id}").get_data(as_text=True)
+    assert "Warme doorverwijzing" in page and "Je bouwde vertrouwen op" in page
+    assert "Goed, dat bouwt vertrouwen." in page  # the path taken, with its feedback
+    with app.app_context():
+        run = db.session.get(VignetteRun, run_id)
+        assert run.finished_at and run.ending_id == "goed-einde" and run.trust == 2 and run.safety == 2
+
+
+def test_vignette_double_click_counts_once_and_bad_choice_rejected(app, learner):
+    response = post_form(learner, "/vignettes/proef-casus/start", {}, token_from="/vignettes/proef-casus")
+    run_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    token = get_token(learner, f"/vignettes/run/{run_id}")
+    bad = learner.post(f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": "zz"})
+    assert bad.status_code == 400 and count(app, VignetteStep, run_id=run_id) == 0
+    for _ in range(2):
+        learner.post(f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": "a"})
+    assert count(app, VignetteStep, run_id=run_id) == 1
+    page = learner.get(f"/vignettes/run/{run_id}").get_data(as_text=True)
+    assert "Feedback op je keuze" in page and "De jongere vertelt meer." in page
+
+
+def test_vignette_resume_and_replay(app, learner, other_learner):
+    response = post_form(learner, "/vignettes/proef-casus/start", {}, token_from="/vignettes/proef-casus")
+    run_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert "Ga verder waar je was" in learner.get("/vignettes/proef-casus").get_data(as_text=True)
+    assert other_learner.get(f"/vignettes/run/{run_id}").status_code == 404
+    walk_vignette(learner, app, "proef-casus", pick=lambda node: node.choices[-1])
+    assert count(app, VignetteRun, user_id=learner.user_id) == 2
+
+
+def test_full_learner_journey_completes_path(app, learner):
+    post_form(learner, "/paths/proefpad/choose", {}, token_from="/paths")
+    take_quiz(learner, app, "pre-proefpad", correct=False)
+    fill_confidence(learner, app, "proefpad", "pre", 2)
+    read_all(learner, app, "proef")
+    take_quiz(learner, app, "proef", correct=False)
+    take_quiz(learner, app, "proef", correct=True)
+    walk_vignette(learner, app, "proef-casus")
+    page = learner.get("/paths/proefpad").get_data(as_text=True)
+    assert "Traject afgerond" not in page
+    take_quiz(learner, app, "post-proefpad", correct=True)
+    fill_confidence(learner, app, "proefpad", "post", 4)
+    page = learner.get("/paths/proefpad").get_data(as_text=True)
+    assert "Traject afgerond" in page
+
+
+def test_export_contains_answers_and_paths(app, learner):
+    take_quiz(learner, app, "proef", correct=True)
+    walk_vignette(learner, app, "proef-casus")
+    data = json.loads(learner.get("/account/export.json").get_data(as_text=True))
+    assert data["profile"]["email"] == "leerling@example.org"
+    assert data["quiz_attempts"][0]["answers"]
+    assert data["vignettes"][0]["steps"]

@@ -1,0 +1,67 @@
+"""Scoring is a pure function: every question type, partial credit and edge cases."""
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from elearn.content.model import Option, Pair, Question
+from elearn.quiz.types import InvalidAnswer, question_type, score_attempt, score_question
+
+
+def q(kind, correct=("a",), n=4, pairs=0):
+    options = tuple(Option(chr(97 + i), "", chr(97 + i) in correct, "fb") for i in range(n)) if kind != "matching" else ()
+    pair_objs = tuple(Pair(f"p{i}", f"L{i}", f"R{i}", "fb") for i in range(pairs))
+    return Question(id="x", type=kind, objective="o", module="m", prompt_html="", explanation_html="",
+                    options=options, pairs=pair_objs)
+
+
+def test_single():
+    question = q("single")
+    assert score_question(question, ["a"]) == 1
+    assert score_question(question, ["b"]) == 0
+    assert score_question(question, []) == 0
+    assert score_question(question, None) == 0
+
+
+def test_truefalse():
+    question = Question("t", "truefalse", "o", "m", "", "", options=(Option("true", "", False, ""), Option("false", "", True, "")))
+    assert score_question(question, ["false"]) == 1
+    assert score_question(question, ["true"]) == 0
+
+
+@pytest.mark.parametrize("chosen,partial,expected", [
+    (["a", "b"], True, 1.0),
+    (["a"], True, 0.5),
+    (["a", "c"], True, 0.0),       # one right, one wrong
+    (["a", "b", "c"], True, 0.5),  # all right ones plus a wrong one
+    (["a", "b", "c", "d"], True, 0.0),  # everything ticked
+    ([], True, 0.0),
+    (["a"], False, 0.0),
+    (["a", "b"], False, 1.0),
+    (["c", "d"], True, 0.0),  # floored at zero
+])
+def test_multiple(chosen, partial, expected):
+    assert score_question(q("multiple", correct=("a", "b")), chosen, partial) == expected
+
+
+def test_matching_partial():
+    question = q("matching", pairs=4)
+    assert score_question(question, {"p0": "p0", "p1": "p1", "p2": "p2", "p3": "p3"}) == 1
+    assert score_question(question, {"p0": "p0", "p1": "p2"}) == 0.25
+    assert score_question(question, {}) == 0
+
+
+def test_attempt_score_is_mean_percentage_with_unanswered_as_zero():
+    questions = [q("single"), Question("y", "single", "o", "m", "", "", options=q("single").options)]
+    assert score_attempt(questions, {"x": ["a"]}) == 50.0
+    assert score_attempt([], {}) == 0.0
+
+
+def test_parse_rejects_unknown_option_ids():
+    with pytest.raises(InvalidAnswer):
+        question_type(q("single")).parse(q("single"), MultiDict({"answer": "z"}))
+    with pytest.raises(InvalidAnswer):
+        question_type(q("multiple")).parse(q("multiple"), MultiDict([("answer", "a"), ("answer", "a")]))
+    matching = q("matching", pairs=2)
+    with pytest.raises(InvalidAnswer):
+        question_type(matching).parse(matching, MultiDict({"match-p0": "nope"}))
+    assert question_type(matching).parse(matching, MultiDict({"match-p0": "p1"})) == {"p0": "p1"}
+    assert question_type(q("multiple")).parse(q("multiple"), MultiDict([("answer", "b"), ("answer", "a")])) == ["a", "b"]
