@@ -222,3 +222,7 @@ def certificates_verify(file, public_key_file):
 
 for _command in (init_db, create_user, demo, backup, content, certificates):
     main.add_command(_command)
+
+
+if __name__ == "__main__":
+    main()
