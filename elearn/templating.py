@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import format_date as babel_format_date
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
@@ -46,5 +46,4 @@ def init_templating(app: Flask) -> None:
         cohort_memberships=cohort_memberships,
         can_revoke=can_revoke,
         course_module_title=course_module_title,
-        has_endpoint=lambda name: name in current_app.view_functions,
     )

@@ -1,19 +1,24 @@
-"""The cohort dashboard page."""
+"""The cohort dashboard, its summary with charts and item analysis, and the exports."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import Response, abort, render_template, request
+from flask_login import current_user
 
+from .. import audit
 from ..access import cohort_or_404, role_required
 from ..auth.forms import ActionForm
 from ..course import get_course
+from ..extensions import db
+from . import exports
 from .dashboard import SORTS, STATES, cohort_rows, filter_and_sort
 from .routes import bp
+from .summary import FUNNEL_LABELS, cohort_summary, first_attempt_answers, item_analysis, path_quiz_ids
 
 PAGE_SIZE = 50
 
 
 def dashboard_query():
-    """The filter, sort and page chosen in the query string (shared by page and exports)."""
+    """The filter, sort and page chosen in the query string (shared by the page and the exports)."""
     state = request.args.get("state", "")
     sort = request.args.get("sort", "name")
     return (state if state in STATES else "", sort if sort in SORTS else "name",
@@ -23,8 +28,6 @@ def dashboard_query():
 @bp.route("/cohorts/<int:cohort_id>")
 @role_required("trainer")
 def cohort(cohort_id: int):
-    from flask_login import current_user
-
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
     state, sort, descending, page = dashboard_query()
@@ -37,3 +40,56 @@ def cohort(cohort_id: int):
                            path=course.path(cohort.path_slug), rows=rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
                            total=len(rows), counts=counts, state=state, sort=sort, descending=descending,
                            page=page, pages=pages, action_form=ActionForm())
+
+
+@bp.route("/cohorts/<int:cohort_id>/summary")
+@role_required("trainer")
+def summary(cohort_id: int):
+    course = get_course()
+    cohort = cohort_or_404(current_user, cohort_id)
+    result = cohort_summary(course, cohort, cohort_rows(course, cohort))
+    return render_template("trainer/summary.html", cohort=cohort, course=course, summary=result,
+                           path=course.path(cohort.path_slug), funnel_labels=FUNNEL_LABELS)
+
+
+def _download(body, fmt: str, name: str):
+    if fmt == "csv":
+        return Response("\ufeff" + body[0], mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename={name}.csv"})
+    return Response(body[1], mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
+
+
+@bp.route("/cohorts/<int:cohort_id>/export.<fmt>")
+@role_required("trainer")
+def export(cohort_id: int, fmt: str):
+    """The learner table as filtered and sorted on screen (all pages)."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    course = get_course()
+    cohort = cohort_or_404(current_user, cohort_id)
+    state, sort, descending, _page = dashboard_query()
+    rows = filter_and_sort(cohort_rows(course, cohort), state, sort, descending)
+    headers, table = exports.learner_table(rows, course, course.path(cohort.path_slug))
+    audit.record("data.exported", current_user.id, f"cohort:{cohort.id}", f"learners {fmt}")
+    db.session.commit()
+    body = (exports.to_csv(headers, table) if fmt == "csv" else None,
+            exports.to_xlsx(headers, table, cohort.name) if fmt == "xlsx" else None)
+    return _download(body, fmt, f"groep-{cohort.id}-deelnemers")
+
+
+@bp.route("/cohorts/<int:cohort_id>/items.<fmt>")
+@role_required("trainer")
+def export_items(cohort_id: int, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    course = get_course()
+    cohort = cohort_or_404(current_user, cohort_id)
+    quiz_ids = path_quiz_ids(course, cohort)
+    items = item_analysis(course, quiz_ids, first_attempt_answers(cohort, quiz_ids))
+    headers, table = exports.item_table(items, course)
+    audit.record("data.exported", current_user.id, f"cohort:{cohort.id}", f"items {fmt}")
+    db.session.commit()
+    body = (exports.to_csv(headers, table) if fmt == "csv" else None,
+            exports.to_xlsx(headers, table, "Itemanalyse") if fmt == "xlsx" else None)
+    return _download(body, fmt, f"groep-{cohort.id}-itemanalyse")

@@ -75,7 +75,7 @@ def manage(cohort_id: int):
     form = InviteForm(data={"seat_limit": cohort.seat_limit,
                             "expires_on": cohort.invite_expires_at.date() if cohort.invite_expires_at else None})
     co_form = CoTrainerForm()
-    if form.submit.data and form.validate_on_submit():
+    if form.validate_on_submit():
         service.set_invite(cohort, form.expires_on.data, form.seat_limit.data)
         db.session.commit()
         flash(_("De uitnodiging is bijgewerkt."), "success")
