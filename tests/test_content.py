@@ -166,3 +166,9 @@ def test_shipped_content_is_valid_and_complete():
                 assert vignette.nodes[path[-1]].debrief_html
     for path in course.paths:
         assert course.quizzes.get(f"pre-{path.slug}") and course.quizzes.get(f"post-{path.slug}")
+
+
+def test_unknown_field_is_reported(content):
+    # A comma inside an unquoted flow-mapping value splits it into a stray key.
+    edit(content / "quizzes/vignettes/proef-casus.yaml", 'feedback: "Goed, dat bouwt vertrouwen."', "feedback: Goed, dat bouwt vertrouwen.")
+    assert problems_for(content) == ["content/quizzes/vignettes/proef-casus.yaml:11: unknown field 'dat bouwt vertrouwen.' in choice"]

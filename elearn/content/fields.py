@@ -67,6 +67,13 @@ class Fields:
                 self.problem(self.line(value), f"field '{key}' must be a list of texts")
         return tuple(out)
 
+    def known(self, obj, allowed: set[str], what: str) -> None:
+        """Report keys outside ``allowed`` (catches typos and YAML commas that split a value)."""
+        if isinstance(obj, LineDict):
+            for key in obj:
+                if key not in allowed:
+                    self.problem(obj.line_of(key), f"unknown field '{key}' in {what}")
+
     def unique(self, seen: dict, value: str, line: int, what: str) -> None:
         if value in seen:
             self.problem(line, f"duplicate {what} '{value}' (first at {seen[value]})")

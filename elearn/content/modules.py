@@ -39,6 +39,7 @@ def parse_module(
     if yaml_problems or f.mapping(meta, "front matter", 2) is None:
         return None
     before = len(problems)
+    f.known(meta, {"slug", "title", "summary", "order", "minutes", "audience", "objectives", "takeaways", "sources"}, "front matter")
     slug = f.ident(meta, "slug")
     title = f.get(meta, "title", str)
     summary = f.get(meta, "summary", str)
@@ -84,6 +85,7 @@ def _objectives(f: Fields, meta) -> tuple[Objective, ...]:
     for item in raw:
         if f.mapping(item, "objective", raw.line) is None:
             continue
+        f.known(item, {"id", "text"}, "objective")
         oid, text = f.ident(item), f.get(item, "text", str)
         if oid and text:
             f.unique(seen, oid, item.line, "objective id")
@@ -99,6 +101,7 @@ def _sources(f: Fields, meta) -> tuple[Source, ...]:
     for item in raw:
         if f.mapping(item, "source", raw.line) is None:
             continue
+        f.known(item, {"id", "title", "publisher", "year", "file", "url"}, "source")
         sid = f.ident(item)
         title, publisher = f.get(item, "title", str), f.get(item, "publisher", str)
         year = f.get(item, "year", int, required=False)  # omitted when the source states none

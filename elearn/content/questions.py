@@ -15,6 +15,8 @@ def parse_question(f: Fields, raw, module: str, *, bank: bool = False) -> Questi
     if f.mapping(raw, "question") is None:
         return None
     before = len(f.problems)
+    f.known(raw, {"id", "type", "objective", "prompt", "explanation", "options", "correct", "feedback_true",
+                  "feedback_false", "pairs", "extra_right"} | ({"form"} if bank else set()), "question")
     qid = f.ident(raw)
     qtype = f.get(raw, "type", str)
     allowed = BANK_TYPES if bank else QUESTION_TYPES
@@ -51,6 +53,7 @@ def _options(f: Fields, raw, qtype: str) -> tuple[Option, ...]:
     for item in items:
         if f.mapping(item, "option", items.line) is None:
             continue
+        f.known(item, {"id", "text", "correct", "feedback"}, "option")
         oid, text = f.ident(item), f.get(item, "text", str)
         correct = f.get(item, "correct", bool, default=False)
         feedback = f.get(item, "feedback", str)
@@ -86,6 +89,7 @@ def _pairs(f: Fields, raw) -> tuple[Pair, ...]:
     for item in items:
         if f.mapping(item, "pair", items.line) is None:
             continue
+        f.known(item, {"id", "left", "right", "feedback"}, "pair")
         pid, left, right = f.ident(item), f.get(item, "left", str), f.get(item, "right", str)
         feedback = f.get(item, "feedback", str)
         if pid and left and right and feedback:
@@ -103,6 +107,7 @@ def parse_quiz_file(data, path: str, problems: list[Problem], version: str,
     f = Fields(path, problems)
     if f.mapping(data, "quiz file") is None:
         return None
+    f.known(data, {"module", "pass_mark", "max_attempts", "partial_credit", "questions"}, "quiz file")
     module = f.ident(data, "module")
     pass_mark = f.get(data, "pass_mark", int, required=False, default=80)
     if not 0 < pass_mark <= 100:

@@ -23,6 +23,7 @@ def parse_glossary(data, path: str, problems: list[Problem]) -> tuple[list[Term]
     for raw in f.get(data, "terms", list, default=[]):
         if f.mapping(raw, "term") is None:
             continue
+        f.known(raw, {"id", "term", "synonyms", "link_forms", "definition", "related", "module"}, "term")
         tid, term, definition = f.ident(raw), f.get(raw, "term", str), f.get(raw, "definition", str)
         module = f.ident(raw, "module")
         synonyms = f.str_list(raw, "synonyms", required=False)
@@ -53,6 +54,8 @@ def parse_referral_map(data, path: str, problems: list[Problem]) -> ReferralMap 
         if f.mapping(raw, "organisation") is None:
             continue
         before = len(problems)
+        f.known(raw, {"id", "name", "country", "regions", "audiences", "kinds", "offer", "website", "phone",
+                      "email", "source", "checked"}, "organisation")
         oid, name, offer = f.ident(raw), f.get(raw, "name", str), f.get(raw, "offer", str)
         country = f.get(raw, "country", str)
         if country and country not in ("BE", "NL"):
@@ -97,6 +100,7 @@ def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[Learning
     for raw in f.get(data, "paths", list, default=[]):
         if f.mapping(raw, "path") is None:
             continue
+        f.known(raw, {"slug", "title", "description", "sectors", "modules"}, "path")
         slug, title = f.ident(raw, "slug"), f.get(raw, "title", str)
         description = f.get(raw, "description", str)
         sectors = f.str_list(raw, "sectors", required=False)

@@ -18,6 +18,7 @@ def parse_vignette(data, path: str, problems: list[Problem], version: str) -> Vi
     if f.mapping(data, "vignette file") is None:
         return None
     before = len(problems)
+    f.known(data, {"id", "module", "title", "setting", "summary", "start", "allow_cycles", "nodes"}, "vignette")
     vid, module = f.ident(data), f.ident(data, "module")
     title, setting = f.get(data, "title", str), f.get(data, "setting", str)
     summary = f.get(data, "summary", str)
@@ -44,6 +45,7 @@ def _node(f: Fields, node_id: str, raw, line: int) -> Node | None:
     if f.mapping(raw, f"node '{node_id}'", line) is None:
         return None
     ending = f.get(raw, "ending", bool, required=False, default=False)
+    f.known(raw, {"ending", "title", "outcome", "debrief", "text"} if ending else {"text", "choices"}, f"node '{node_id}'")
     if ending:
         debrief = f.get(raw, "debrief", str)
         title = f.get(raw, "title", str)
@@ -65,6 +67,7 @@ def _node(f: Fields, node_id: str, raw, line: int) -> Node | None:
     for rc in raw_choices:
         if f.mapping(rc, "choice", raw_choices.line) is None:
             continue
+        f.known(rc, {"id", "text", "feedback", "next", "scores"}, "choice")
         cid, ctext = f.ident(rc), f.get(rc, "text", str)
         feedback, nxt = f.get(rc, "feedback", str), f.get(rc, "next", str)
         scores = f.get(rc, "scores", dict, required=False, default={})
