@@ -1,0 +1,277 @@
+"""Journeys through the real course in Chromium, with axe-core on every page visited."""
+from __future__ import annotations
+
+import re
+
+from elearn.auth.service import create_user
+from elearn.extensions import db
+
+from .checks import check_page
+
+PASSWORD = "e2e-wachtwoord-2026"
+
+
+def _question_index(course):
+    return {q.id: q for quiz in course.quizzes.values() for q in quiz.questions}
+
+
+def _fill(page, question, correct: bool):
+    if question.type in ("single", "truefalse"):
+        option = next(o for o in question.options if o.correct == correct)
+        page.check(f"input[name=answer][value='{option.id}']")
+    elif question.type == "multiple":
+        for o in question.options:
+            box = page.locator(f"input[name=answer][value='{o.id}']")
+            box.check() if o.correct == correct else box.uncheck()
+    else:
+        ids = [p.id for p in question.pairs]
+        for i, pair in enumerate(question.pairs):
+            page.select_option(f"#match-{pair.id}", pair.id if correct else ids[(i + 1) % len(ids)])
+
+
+def take_quiz(page, live, quiz_id: str, correct: bool, name: str):
+    """Start (or retake) a quiz from its overview page and submit it; returns the review page text."""
+    index = _question_index(live.extensions["course"])
+    page.goto(f"/quiz/{quiz_id}")
+    check_page(page, f"{name}-overview")
+    page.locator("main button[type=submit]").first.click()
+    first = True
+    while "/submit" not in page.url:
+        qid = page.locator("fieldset[data-question]").get_attribute("data-question")
+        if first:
+            check_page(page, f"{name}-question")
+            first = False
+        _fill(page, index[qid], correct)
+        page.click("button[name=go][value=next]")
+    check_page(page, f"{name}-confirm")
+    page.click("main form[data-submit-once] button")
+    page.wait_for_url(re.compile(r"/review$"))
+    check_page(page, f"{name}-review")
+    return page.inner_text("main")
+
+
+def walk_vignette(page, live, vignette_id: str, name: str):
+    vignette = live.extensions["course"].vignettes[vignette_id]
+    page.goto(f"/vignettes/{vignette_id}")
+    check_page(page, f"{name}-intro")
+    page.locator("main button[type=submit]").last.click()
+    while page.locator("input[name=node]").count():
+        node = vignette.nodes[page.locator("input[name=node]").get_attribute("value")]
+        best = max(node.choices, key=lambda c: sum(c.scores.values()))
+        check_page(page, f"{name}-step")
+        page.check(f"input[name=choice][value='{best.id}']")
+        page.click("main form.question-form button[type=submit]")
+    assert "Nabespreking" in page.inner_text("main")
+    check_page(page, f"{name}-debrief")
+
+
+def fill_confidence(page, path_slug: str, phase: str, value: int, name: str):
+    page.goto(f"/paths/{path_slug}/confidence/{phase}")
+    check_page(page, name)
+    for group in page.locator("fieldset.likert").all():
+        group.locator(f"input[value='{value}']").check()
+    page.click("main form button[type=submit]")
+    check_page(page, f"{name}-result")
+
+
+def test_jac_worker_completes_the_basis_path(new_page, live):
+    course = live.extensions["course"]
+    page = new_page()
+    page.goto("/")
+    check_page(page, "home")
+    page.click("text=Maak een account")
+    check_page(page, "register")
+    page.fill("#name", "Zoë Şahin-Nowak")
+    page.fill("#email", "jac.e2e@example.org")
+    page.fill("#organisation", "JAC Brussel")
+    page.select_option("#sector", "jeugd-welzijn")
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    page.click("main button[type=submit], main input[type=submit]")
+    check_page(page, "check-mail")
+    mail = live.extensions["outbox"][-1]
+    link = re.search(r"https?://\S+/verify/email/\S+", mail["body"]).group(0)
+    page.goto(link)
+    assert "/paths" in page.url
+    check_page(page, "paths")
+    card = page.locator("li.card", has_text="Voorgesteld voor jouw sector")
+    assert "Basis" in card.inner_text()
+    card.locator("button").click()
+    check_page(page, "path-start")
+
+    pre = take_quiz(page, live, "pre-basis", correct=False, name="pretest")
+    assert "Waar je het meest zal bijleren" in pre
+    fill_confidence(page, "basis", "pre", 2, "confidence-pre")
+
+    page.goto("/modules/basis")
+    check_page(page, "module")
+    page.click("text=Begin met lezen")
+    module = course.module("basis")
+    for i, _section in enumerate(module.sections):
+        if i == 0:
+            check_page(page, "section")
+        page.click("form.section-nav button[type=submit]")
+    assert "/sources" in page.url
+    check_page(page, "sources")
+
+    failed = take_quiz(page, live, "basis", correct=False, name="quiz-failed")
+    assert "Nog niet geslaagd" in failed
+    passed = take_quiz(page, live, "basis", correct=True, name="quiz-passed")
+    assert "Geslaagd" in passed
+    for vignette in course.vignettes_for("basis"):
+        walk_vignette(page, live, vignette.id, f"vignette-{vignette.id}")
+
+    post = take_quiz(page, live, "post-basis", correct=True, name="posttest")
+    assert "Wat je bijleerde per module" in post
+    fill_confidence(page, "basis", "post", 4, "confidence-post")
+
+    page.goto("/paths/basis")
+    assert "Traject afgerond" in page.inner_text("main")
+    check_page(page, "path-complete")
+    with page.expect_download() as download:
+        page.click("text=Download het getuigschrift (PDF)")
+    assert download.value.suggested_filename.endswith(".pdf")
+    page.click("text=Controlepagina")
+    assert "Geldig" in page.inner_text("main") and "Zoë Şahin-Nowak" in page.inner_text("main")
+    check_page(page, "verify")
+    page.goto("/certificates")
+    check_page(page, "certificates")
+    page.goto("/account")
+    check_page(page, "account")
+
+
+def test_trainer_runs_a_cohort(new_page, live):
+    with live.app_context():
+        create_user("trainer.e2e@example.org", "Toon Trainer", PASSWORD, role="trainer", verified=True)
+        create_user("learner.e2e@example.org", "Lotte Leerling", PASSWORD, sector="drughulp", verified=True)
+        db.session.commit()
+    trainer = new_page()
+    trainer.goto("/login")
+    check_page(trainer, "login")
+    trainer.fill("#email", "trainer.e2e@example.org")
+    trainer.fill("#password", PASSWORD)
+    trainer.click("main form button[type=submit], main form input[type=submit]")
+    check_page(trainer, "cohorts")
+    trainer.click("text=Nieuwe groep")
+    check_page(trainer, "cohort-new")
+    trainer.fill("#name", "Intervisie Antwerpen")
+    trainer.select_option("#path_slug", "basis")
+    trainer.fill("#starts_on", "2026-11-23")
+    trainer.fill("#description", "Kwartaalgroep")
+    trainer.click("main form input[type=submit], main form button[type=submit]")
+    check_page(trainer, "cohort")
+    code = trainer.locator("code.invite-code").first.inner_text().strip()
+    trainer.click("text=Uitnodiging en opleiders")
+    check_page(trainer, "cohort-manage")
+
+    learner = new_page()
+    learner.goto("/login")
+    learner.fill("#email", "learner.e2e@example.org")
+    learner.fill("#password", PASSWORD)
+    learner.click("main form button[type=submit], main form input[type=submit]")
+    learner.goto("/trainer/join")
+    check_page(learner, "join")
+    learner.fill("#code", code)
+    learner.click("main form input[type=submit], main form button[type=submit]")
+    learner.goto("/modules/basis")
+    learner.click("text=Begin met lezen")
+    learner.click("form.section-nav button[type=submit]")
+
+    trainer.goto(trainer.url.replace("/manage", ""))
+    trainer.reload()
+    row = trainer.locator("table.dashboard tbody tr", has_text="Lotte Leerling")
+    assert row.count() == 1
+    assert int(row.locator("progress").get_attribute("value")) > 0
+    check_page(trainer, "dashboard")
+    with trainer.expect_download() as download:
+        trainer.click("text=Excel")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    trainer.click("text=Samenvatting en analyse")
+    check_page(trainer, "summary")
+
+
+def test_language_switch_and_back(new_page):
+    page = new_page()
+    page.goto("/glossary")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    page.click("button:has-text('English')")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Glossary" in page.inner_text("h1")
+    check_page(page, "glossary-en")
+    page.click("button:has-text('Nederlands')")
+    assert "Woordenlijst" in page.inner_text("h1")
+    page.goto("/sociale-kaart")
+    check_page(page, "referral-map")
+
+
+def test_quiz_and_vignette_with_keyboard_only(new_page, live):
+    with live.app_context():
+        create_user("keys.e2e@example.org", "Kim Toetsenbord", PASSWORD, verified=True)
+        db.session.commit()
+    page = new_page()
+    page.goto("/login")
+    page.fill("#email", "keys.e2e@example.org")
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/login" not in url)
+    index = _question_index(live.extensions["course"])
+
+    def tab_to(selector):
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            if page.evaluate("(sel) => document.activeElement && document.activeElement.matches(sel)", selector):
+                return
+        raise AssertionError(f"could not reach {selector} with Tab")
+
+    page.goto("/quiz/basis")
+    tab_to("main button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/attempt/\d+/1$"))
+    while "/submit" not in page.url:
+        question = index[page.locator("fieldset[data-question]").get_attribute("data-question")]
+        if question.type in ("single", "truefalse"):
+            target = next(o for o in question.options if o.correct)
+            tab_to("input[name=answer]")
+            for _ in range(10):
+                if page.evaluate("document.activeElement.value") == target.id:
+                    break
+                page.keyboard.press("ArrowDown")
+            page.keyboard.press("Space")
+        elif question.type == "multiple":
+            for o in question.options:
+                if o.correct:
+                    tab_to(f"input[name=answer][value='{o.id}']")
+                    page.keyboard.press("Space")
+        else:
+            for pair in question.pairs:
+                tab_to(f"#match-{pair.id}")
+                for _ in range(20):
+                    if page.evaluate("document.activeElement.value") == pair.id:
+                        break
+                    page.keyboard.press("ArrowDown")
+        tab_to("button[name=go][value=next]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    tab_to("form[data-submit-once] button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/review$"))
+    assert "Geslaagd" in page.inner_text("main")
+
+    vignette = live.extensions["course"].vignettes_for("basis")[0]
+    page.goto(f"/vignettes/{vignette.id}")
+    tab_to("main button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    while page.locator("input[name=node]").count():
+        node = vignette.nodes[page.locator("input[name=node]").get_attribute("value")]
+        best = max(node.choices, key=lambda c: sum(c.scores.values()))
+        tab_to("input[name=choice]")
+        for _ in range(10):
+            if page.evaluate("document.activeElement.value") == best.id:
+                break
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Space")
+        tab_to("form.question-form button[type=submit]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    assert "Nabespreking" in page.inner_text("main")
