@@ -70,7 +70,7 @@ def fill_confidence(page, path_slug: str, phase: str, value: int, name: str):
     check_page(page, name)
     for group in page.locator("fieldset.likert").all():
         group.locator(f"input[value='{value}']").check()
-    page.click("main form button[type=submit]")
+    page.click("main form [type=submit]")
     check_page(page, f"{name}-result")
 
 
