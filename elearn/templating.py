@@ -5,6 +5,7 @@ import datetime
 
 from flask import Flask
 from flask_babel import format_date as babel_format_date
+from flask_babel import format_decimal
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -25,6 +26,11 @@ def init_templating(app: Flask) -> None:
         if isinstance(value, datetime.datetime):
             value = value.date()
         return babel_format_date(value, fmt)
+
+    @app.template_filter("hours")
+    def hours(minutes: int) -> str:
+        """A study load in minutes as hours with one decimal, in the reader's locale."""
+        return format_decimal(round(minutes / 60, 1), format="0.#")
 
     def cohort_memberships(user_id: int):
         from .models import Cohort, CohortMember
