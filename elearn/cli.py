@@ -216,7 +216,11 @@ def certificates_verify(file, public_key_file):
         with create_app().app_context():
             key = signing_key().public_key()
     result = verify_credential(document, key)
-    click.echo(f"{result.status.value}: {result.message}")
+    note = ""
+    if result.ok:
+        evidence = (document.get("evidence") or [{}])[0].get("id", "the verify page")
+        note = f" (revocation cannot be checked offline: revoked-unknown; see {evidence})"
+    click.echo(f"{result.status.value}: {result.message}{note}")
     sys.exit(0 if result.ok else 1)
 
 

@@ -141,3 +141,13 @@ def test_login_is_throttled_per_account(app, client):
         codes.append(client.post("/login", data={"email": "leerling@example.org", "password": "fout-fout-fout",
                                                  "csrf_token": token}).status_code)
     assert 429 in codes
+
+
+def test_reset_link_expires(make_app):
+    app = make_app(PASSWORD_RESET_MAX_AGE=-1)
+    make_user(app)
+    client = app.test_client()
+    post_form(client, "/password/forgot", {"email": "leerling@example.org"})
+    link = _link(_outbox(app)[-1], "/password/reset")
+    response = client.get(link)
+    assert response.status_code == 302 and "/password/forgot" in response.headers["Location"]

@@ -155,3 +155,30 @@ def test_export_contains_answers_and_paths(app, learner):
     assert data["profile"]["email"] == "leerling@example.org"
     assert data["quiz_attempts"][0]["answers"]
     assert data["vignettes"][0]["steps"]
+
+
+def test_capped_attempts(make_app, tmp_path):
+    import shutil
+    from conftest import FIXTURE_CONTENT, make_user
+    content = tmp_path / "capped"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    quiz = content / "quizzes" / "proef.quiz.yaml"
+    quiz.write_text(quiz.read_text().replace("pass_mark: 80", "pass_mark: 80\nmax_attempts: 1"))
+    app = make_app(CONTENT_DIR=str(content))
+    make_user(app)
+    client = app.test_client()
+    login(client, "leerling@example.org")
+    client.user_id = None
+    take_quiz(client, app, "proef", correct=False)
+    overview = client.get("/quiz/proef").get_data(as_text=True)
+    assert "Je hebt 1 pogingen." in overview and "Start een nieuwe poging" not in overview
+    response = post_form(client, "/quiz/proef/start", {}, token_from="/quiz/proef", follow_redirects=True)
+    assert "geen pogingen meer" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(QuizAttempt).count() == 1
+
+
+def test_pretest_is_taken_once(app, learner):
+    take_quiz(learner, app, "pre-proefpad", correct=False)
+    response = post_form(learner, "/quiz/pre-proefpad/start", {}, token_from="/quiz/pre-proefpad", follow_redirects=True)
+    assert "geen pogingen meer" in response.get_data(as_text=True)
