@@ -1,4 +1,5 @@
 """The content loader: good fixture content loads; each kind of bad file names its path:line."""
+import re
 import shutil
 from pathlib import Path
 
@@ -172,3 +173,46 @@ def test_unknown_field_is_reported(content):
     # A comma inside an unquoted flow-mapping value splits it into a stray key.
     edit(content / "quizzes/vignettes/proef-casus.yaml", 'feedback: "Goed, dat bouwt vertrouwen."', "feedback: Goed, dat bouwt vertrouwen.")
     assert problems_for(content) == ["content/quizzes/vignettes/proef-casus.yaml:11: unknown field 'dat bouwt vertrouwen.' in choice"]
+
+
+OFFICIAL_NUMBERS = {"112", "101", "100", "1813", "106", "1712", "078151020", "070245245"}
+PHONE = re.compile(r"(?<![\w.])(?:\+32 ?|0)\d[\d /.-]{6,}\d(?!\w)|(?<![\w.])(?:112|101|1813|106|1712)(?![\w.,]\d)")
+
+
+def _texts(course):
+    for m in course.modules:
+        yield m.path, " ".join(s.html for s in m.sections)
+    for quiz in course.quizzes.values():
+        for q in quiz.questions:
+            yield quiz.id, " ".join([q.prompt_html, q.explanation_html] + [o.html + o.feedback_html for o in q.options]
+                                    + [p.left_html + p.right + p.feedback_html for p in q.pairs])
+    for v in course.vignettes.values():
+        yield v.path, " ".join(n.html + n.debrief_html + "".join(c.html + c.feedback_html for c in n.choices)
+                               for n in v.nodes.values())
+
+
+def test_no_contact_detail_without_a_source():
+    """Phone numbers in course text are official ones; e-mail addresses never appear; every
+    organisation with contact details names its source."""
+    course = load_course(REAL_CONTENT)
+    for where, text in _texts(course):
+        plain = re.sub(r"<[^>]+>", " ", text)
+        for number in PHONE.findall(plain):
+            assert re.sub(r"\D", "", number) in OFFICIAL_NUMBERS, f"{where}: {number}"
+        assert not re.search(r"[\w.+-]+@[\w-]+\.[a-z]{2,}", plain), where
+    if course.referral_map:
+        for org in course.referral_map.organisations:
+            assert org.source and org.checked, org.id
+            if org.phone:
+                assert org.source, org.id
+
+
+def test_glossary_links_resolve():
+    course = load_course(REAL_CONTENT)
+    ids = {t.id for t in course.glossary}
+    for module in course.modules:
+        for section in module.sections:
+            for term_id in re.findall(r'href="/glossary#term-([a-z0-9-]+)"', section.html):
+                assert term_id in ids, (module.slug, section.id, term_id)
+            for source_id in re.findall(r'/sources#bron-([a-z0-9-]+)"', section.html):
+                assert source_id in {s.id for s in module.sources}, (module.slug, section.id, source_id)
