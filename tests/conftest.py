@@ -127,46 +127,35 @@ def login(client, email, password=PASSWORD):
     return response
 
 
-@pytest.fixture
-def learner(app):
-    uid = make_user(app)
+def logged_in(app, email, name, role="learner", sector="jeugd-welzijn"):
+    """A test client for a new user, logged in through the real form; ``user_id`` is set."""
+    uid = make_user(app, email=email, name=name, role=role, sector=sector)
     client = app.test_client()
-    login(client, "leerling@example.org")
+    login(client, email)
     client.user_id = uid
     return client
+
+
+@pytest.fixture
+def learner(app):
+    return logged_in(app, "leerling@example.org", "Lea Leerling")
 
 
 @pytest.fixture
 def other_learner(app):
-    uid = make_user(app, email="ander@example.org", name="Ander Persoon")
-    client = app.test_client()
-    login(client, "ander@example.org")
-    client.user_id = uid
-    return client
+    return logged_in(app, "ander@example.org", "Ander Persoon")
 
 
 @pytest.fixture
 def trainer(app):
-    uid = make_user(app, email="trainer@example.org", name="Tine Trainer", role="trainer", sector="andere")
-    client = app.test_client()
-    login(client, "trainer@example.org")
-    client.user_id = uid
-    return client
+    return logged_in(app, "trainer@example.org", "Tine Trainer", role="trainer", sector="andere")
 
 
 @pytest.fixture
 def other_trainer(app):
-    uid = make_user(app, email="trainer2@example.org", name="Tweede Trainer", role="trainer", sector="andere")
-    client = app.test_client()
-    login(client, "trainer2@example.org")
-    client.user_id = uid
-    return client
+    return logged_in(app, "trainer2@example.org", "Tweede Trainer", role="trainer", sector="andere")
 
 
 @pytest.fixture
 def admin(app):
-    uid = make_user(app, email="admin@example.org", name="Ad Min", role="admin", sector="andere")
-    client = app.test_client()
-    login(client, "admin@example.org")
-    client.user_id = uid
-    return client
+    return logged_in(app, "admin@example.org", "Ad Min", role="admin", sector="andere")

@@ -82,3 +82,16 @@ def read_all(client, app, module_slug: str):
     for s in module.sections:
         response = post_form(client, f"/modules/{module_slug}/{s.id}/read", {}, token_from=f"/modules/{module_slug}/{s.id}")
         assert response.status_code == 302
+
+
+def complete_path(app, client, path="proefpad", module="proef", vignette="proef-casus"):
+    """Walk a whole fixture path as a learner: tests, scales, reading, quiz (failed, then passed), vignette."""
+    post_form(client, f"/paths/{path}/choose", {}, token_from="/paths")
+    take_quiz(client, app, f"pre-{path}", correct=False)
+    fill_confidence(client, app, path, "pre", 2)
+    read_all(client, app, module)
+    take_quiz(client, app, module, correct=False)
+    take_quiz(client, app, module, correct=True)
+    walk_vignette(client, app, vignette)
+    take_quiz(client, app, f"post-{path}", correct=True)
+    fill_confidence(client, app, path, "post", 4)

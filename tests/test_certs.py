@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from conftest import get_token, post_form
-from helpers import fill_confidence, read_all, take_quiz, walk_vignette
+import helpers
 from test_certificates_package import qr_modules_in_pdf
 
 import segno
@@ -17,14 +17,7 @@ from elearn.models import AuditEvent, Certificate, CohortMember
 
 
 def complete_path(app, client):
-    post_form(client, "/paths/proefpad/choose", {}, token_from="/paths")
-    take_quiz(client, app, "pre-proefpad", correct=False)
-    fill_confidence(client, app, "proefpad", "pre", 2)
-    read_all(client, app, "proef")
-    take_quiz(client, app, "proef", correct=True)
-    walk_vignette(client, app, "proef-casus")
-    take_quiz(client, app, "post-proefpad", correct=True)
-    fill_confidence(client, app, "proefpad", "post", 4)
+    helpers.complete_path(app, client)
     client.get("/paths/proefpad")
     with app.app_context():
         return db.session.query(Certificate).filter_by(user_id=client.user_id).one()

@@ -2,7 +2,7 @@
 import json
 
 from conftest import get_token, login, post_form
-from helpers import (answer, fill_confidence, question_ids_in_order, read_all, right_answer, start_quiz,
+from helpers import (answer, complete_path, fill_confidence, question_ids_in_order, read_all, right_answer, start_quiz,
                      take_quiz, walk_vignette, wrong_answer)
 
 from elearn.extensions import db
@@ -133,19 +133,16 @@ def test_vignette_resume_and_replay(app, learner, other_learner):
 
 
 def test_full_learner_journey_completes_path(app, learner):
+    complete_path(app, learner)
+    assert "Traject afgerond" in learner.get("/paths/proefpad").get_data(as_text=True)
+
+
+def test_path_is_not_complete_before_the_post_test(app, learner):
     post_form(learner, "/paths/proefpad/choose", {}, token_from="/paths")
-    take_quiz(learner, app, "pre-proefpad", correct=False)
-    fill_confidence(learner, app, "proefpad", "pre", 2)
     read_all(learner, app, "proef")
-    take_quiz(learner, app, "proef", correct=False)
     take_quiz(learner, app, "proef", correct=True)
     walk_vignette(learner, app, "proef-casus")
-    page = learner.get("/paths/proefpad").get_data(as_text=True)
-    assert "Traject afgerond" not in page
-    take_quiz(learner, app, "post-proefpad", correct=True)
-    fill_confidence(learner, app, "proefpad", "post", 4)
-    page = learner.get("/paths/proefpad").get_data(as_text=True)
-    assert "Traject afgerond" in page
+    assert "Traject afgerond" not in learner.get("/paths/proefpad").get_data(as_text=True)
 
 
 def test_export_contains_answers_and_paths(app, learner):

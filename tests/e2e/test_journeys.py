@@ -74,6 +74,14 @@ def fill_confidence(page, path_slug: str, phase: str, value: int, name: str):
     check_page(page, f"{name}-result")
 
 
+def log_in(page, email):
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
 def test_jac_worker_completes_the_basis_path(new_page, live):
     course = live.extensions["course"]
     page = new_page()
@@ -148,9 +156,7 @@ def test_trainer_runs_a_cohort(new_page, live):
     trainer = new_page()
     trainer.goto("/login")
     check_page(trainer, "login")
-    trainer.fill("#email", "trainer.e2e@example.org")
-    trainer.fill("#password", PASSWORD)
-    trainer.click("main form button[type=submit], main form input[type=submit]")
+    log_in(trainer, "trainer.e2e@example.org")
     check_page(trainer, "cohorts")
     trainer.click("text=Nieuwe groep")
     check_page(trainer, "cohort-new")
@@ -165,10 +171,7 @@ def test_trainer_runs_a_cohort(new_page, live):
     check_page(trainer, "cohort-manage")
 
     learner = new_page()
-    learner.goto("/login")
-    learner.fill("#email", "learner.e2e@example.org")
-    learner.fill("#password", PASSWORD)
-    learner.click("main form button[type=submit], main form input[type=submit]")
+    log_in(learner, "learner.e2e@example.org")
     learner.goto("/trainer/join")
     check_page(learner, "join")
     learner.fill("#code", code)
@@ -209,11 +212,7 @@ def test_quiz_and_vignette_with_keyboard_only(new_page, live):
         create_user("keys.e2e@example.org", "Kim Toetsenbord", PASSWORD, verified=True)
         db.session.commit()
     page = new_page()
-    page.goto("/login")
-    page.fill("#email", "keys.e2e@example.org")
-    page.fill("#password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "/login" not in url)
+    log_in(page, "keys.e2e@example.org")
     index = _question_index(live.extensions["course"])
 
     def tab_to(selector):
