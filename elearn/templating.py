@@ -46,7 +46,8 @@ def init_templating(app: Flask) -> None:
         return module.title if module else ""
 
     app.jinja_env.globals.update(
-        current_locale=lambda: str(get_locale() or "nl"),
+        current_locale=lambda: get_locale().language if get_locale() else "nl",
+        html_lang=lambda: str(get_locale() or "nl").replace("_", "-"),
         question_template=lambda q: question_type(q).template,
         tag_label=lambda tag: TAG_LABELS.get(tag, tag),
         cohort_memberships=cohort_memberships,

@@ -37,7 +37,12 @@ def fill_dutch():
     with path.open("rb") as f:
         catalog = read_po(f, locale="nl")
     for message in catalog:
-        if message.id and not message.string:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            if not isinstance(message.string, tuple) or not all(message.string):
+                message.string = message.id
+        elif not message.string:
             message.string = message.id
     with path.open("wb") as f:
         write_po(f, catalog, sort_output=True, omit_header=False, width=100)

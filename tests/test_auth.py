@@ -127,10 +127,10 @@ def test_language_switch_is_remembered(app, learner):
     response = post_form(learner, "/language", {"lang": "en", "next": "/modules"}, token_from="/modules")
     assert response.headers["Location"] == "/modules"
     page = learner.get("/modules").get_data(as_text=True)
-    assert '<html lang="en">' in page
+    assert '<html lang="en-GB">' in page
     fresh = app.test_client()
     login(fresh, "leerling@example.org")
-    assert '<html lang="en">' in fresh.get("/modules").get_data(as_text=True)
+    assert '<html lang="en-GB">' in fresh.get("/modules").get_data(as_text=True)
 
 
 def test_login_is_throttled_per_account(app, client):

@@ -55,8 +55,8 @@ def register():
         else:
             # Same answer as for a new address; the owner is told by mail instead.
             send_mail(existing.email, _("Iemand probeerde een account aan te maken met je e-mailadres"),
-                      _("Als jij dat was: je hebt al een account. Meld je aan of vraag een nieuw wachtwoord aan via") +
-                      "\n\n" + url_for("auth.forgot", _external=True) + "\n")
+                      _("Als jij dat was: je hebt al een account. Meld je aan of vraag een nieuw wachtwoord aan via %(url)s",
+                        url=url_for("auth.forgot", _external=True)) + "\n")
         db.session.commit()
         return render_template("auth/check_mail.html", email=form.email.data)
     return render_template("auth/register.html", form=form)

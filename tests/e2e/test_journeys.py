@@ -196,9 +196,9 @@ def test_trainer_runs_a_cohort(new_page, live):
 def test_language_switch_and_back(new_page):
     page = new_page()
     page.goto("/glossary")
-    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.locator("html").get_attribute("lang") == "nl-BE"
     page.click("button:has-text('English')")
-    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("html").get_attribute("lang") == "en-GB"
     assert "Glossary" in page.inner_text("h1")
     check_page(page, "glossary-en")
     page.click("button:has-text('Nederlands')")
