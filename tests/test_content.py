@@ -113,7 +113,7 @@ def test_unknown_module_reference_in_path(content):
 def test_vignette_choice_to_missing_node(content):
     edit(content / "quizzes/vignettes/proef-casus.yaml", "next: goed-einde", "next: nergens")
     found = problems_for(content)
-    assert found[0] == "content/quizzes/vignettes/proef-casus.yaml:14: choice 'a' of node 'midden' leads to unknown node 'nergens'"
+    assert found[0] == "content/quizzes/vignettes/proef-casus.yaml:17: choice 'a' of node 'midden' leads to unknown node 'nergens'"
 
 
 def test_vignette_unreachable_node(content):

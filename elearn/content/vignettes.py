@@ -25,14 +25,14 @@ def parse_vignette(data, path: str, problems: list[Problem], version: str) -> Vi
     start = f.get(data, "start", str)
     allow_cycles = f.get(data, "allow_cycles", bool, required=False, default=False)
     raw_nodes = f.get(data, "nodes", dict, default={})
-    nodes, node_lines = {}, {}
+    nodes, node_lines, choice_lines = {}, {}, {}
     for node_id, raw in raw_nodes.items():
         node_lines[node_id] = raw_nodes.line_of(node_id)
-        node = _node(f, str(node_id), raw, raw_nodes.line_of(node_id))
+        node = _node(f, str(node_id), raw, raw_nodes.line_of(node_id), choice_lines)
         if node:
             nodes[node.id] = node
     if len(problems) == before:
-        _check_graph(f, start, nodes, node_lines, allow_cycles, data.line_of("start"))
+        _check_graph(f, start, nodes, node_lines, choice_lines, allow_cycles, data.line_of("start"))
     if len(problems) > before:
         return None
     return Vignette(
@@ -41,7 +41,7 @@ def parse_vignette(data, path: str, problems: list[Problem], version: str) -> Vi
     )
 
 
-def _node(f: Fields, node_id: str, raw, line: int) -> Node | None:
+def _node(f: Fields, node_id: str, raw, line: int, choice_lines: dict) -> Node | None:
     if f.mapping(raw, f"node '{node_id}'", line) is None:
         return None
     ending = f.get(raw, "ending", bool, required=False, default=False)
@@ -81,6 +81,7 @@ def _node(f: Fields, node_id: str, raw, line: int) -> Node | None:
                 clean[tag] = value
         if cid and ctext and feedback and nxt:
             f.unique(seen, cid, rc.line, "choice id")
+            choice_lines[(node_id, cid)] = rc.line
             choices.append(Choice(cid, render_inline(ctext), render_inline(feedback), nxt,
                                   MappingProxyType(clean)))
     if not text:
@@ -88,14 +89,16 @@ def _node(f: Fields, node_id: str, raw, line: int) -> Node | None:
     return Node(node_id, render_block(text), tuple(choices))
 
 
-def _check_graph(f: Fields, start, nodes: dict, lines: dict, allow_cycles: bool, start_line: int):
+def _check_graph(f: Fields, start, nodes: dict, lines: dict, choice_lines: dict, allow_cycles: bool,
+                 start_line: int):
     if start not in nodes:
         f.problem(start_line, f"start node '{start}' does not exist")
         return
     for node in nodes.values():
         for c in node.choices:
             if c.next not in nodes:
-                f.problem(lines[node.id], f"choice '{c.id}' of node '{node.id}' leads to unknown node '{c.next}'")
+                f.problem(choice_lines[(node.id, c.id)],
+                          f"choice '{c.id}' of node '{node.id}' leads to unknown node '{c.next}'")
     if any(c.next not in nodes for n in nodes.values() for c in n.choices):
         return
     reachable, stack = set(), [start]
