@@ -151,3 +151,8 @@ def test_reset_link_expires(make_app):
     link = _link(_outbox(app)[-1], "/password/reset")
     response = client.get(link)
     assert response.status_code == 302 and "/password/forgot" in response.headers["Location"]
+
+
+def test_name_must_be_printable_on_the_certificate(client):
+    page = register(client, name="王小明").get_data(as_text=True)
+    assert "kan deze tekens niet afdrukken" in page and 'value="王小明"' in page

@@ -23,6 +23,15 @@ PASSWORD_MESSAGES = {
 }
 
 
+def _printable_name(form, field):
+    """The name goes on the certificate: refuse letters its fonts cannot print."""
+    from certificates import unsupported_characters  # imported on use: keeps start-up fast
+    bad = unsupported_characters(field.data or "")
+    if bad:
+        raise ValidationError(_l("Je getuigschrift kan deze tekens niet afdrukken: %(chars)s. Schrijf je naam in Latijnse, "
+                                 "Griekse of Cyrillische letters.", chars=" ".join(bad)))
+
+
 def _strong_password(form, field):
     problem = password_problem(field.data or "", getattr(form, "email", None) and form.email.data or "")
     if problem:
@@ -30,7 +39,7 @@ def _strong_password(form, field):
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Naam (zoals op je getuigschrift)"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Naam (zoals op je getuigschrift)"), validators=[DataRequired(), Length(max=120), _printable_name])
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     organisation = StringField(_l("Organisatie"), validators=[Length(max=200)])
     sector = SelectField(_l("Sector"), choices=SECTOR_CHOICES, validators=[DataRequired()])
@@ -65,7 +74,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Naam (zoals op je getuigschrift)"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Naam (zoals op je getuigschrift)"), validators=[DataRequired(), Length(max=120), _printable_name])
     organisation = StringField(_l("Organisatie"), validators=[Length(max=200)])
     sector = SelectField(_l("Sector"), choices=SECTOR_CHOICES, validators=[DataRequired()])
     submit = SubmitField(_l("Opslaan"))
