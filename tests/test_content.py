@@ -184,8 +184,8 @@ def _texts(course):
         yield m.path, " ".join(s.html for s in m.sections)
     for quiz in course.quizzes.values():
         for q in quiz.questions:
-            yield quiz.id, " ".join([q.prompt_html, q.explanation_html] + [o.html + o.feedback_html for o in q.options]
-                                    + [p.left_html + p.right + p.feedback_html for p in q.pairs])
+            yield quiz.id, " ".join([q.prompt_html, q.explanation_html] + [o.html + " " + o.feedback_html for o in q.options]
+                                    + [" ".join((p.left_html, p.right, p.feedback_html)) for p in q.pairs])
     for v in course.vignettes.values():
         yield v.path, " ".join(n.html + n.debrief_html + "".join(c.html + c.feedback_html for c in n.choices)
                                for n in v.nodes.values())
