@@ -216,3 +216,35 @@ def test_glossary_links_resolve():
                 assert term_id in ids, (module.slug, section.id, term_id)
             for source_id in re.findall(r'/sources#bron-([a-z0-9-]+)"', section.html):
                 assert source_id in {s.id for s in module.sources}, (module.slug, section.id, source_id)
+
+
+MINIMUM_WORDS = {"basis": 1200, "terminologie": 2000, "zorgkloof": 1800, "schadebeperking": 2500,
+                 "consent": 1500, "gesprek": 2000}
+
+
+def test_course_meets_the_content_brief():
+    """The six modules, their assessment material and the reference data, as the brief asks."""
+    course = load_course(REAL_CONTENT)
+    stats = course_stats(course)
+    assert [m["slug"] for m in stats["modules"]] == list(MINIMUM_WORDS)
+    for m in stats["modules"]:
+        module = course.module(m["slug"])
+        assert m["words"] >= MINIMUM_WORDS[m["slug"]], m["slug"]
+        assert 3 <= len(module.objectives) <= 6 and module.takeaways and module.sources
+        quiz = course.module_quiz(m["slug"])
+        assert len(quiz.questions) >= 12 and {q.type for q in quiz.questions} == {"single", "multiple", "truefalse", "matching"}
+        assert {q.objective for q in quiz.questions} == {o.id for o in module.objectives}, m["slug"]
+        vignettes = course.vignettes_for(m["slug"])
+        assert len(vignettes) >= 2
+        for v in vignettes:
+            assert all(len(n.choices) >= 3 for n in v.nodes.values() if not n.ending), v.id
+            assert all(sum(not v.nodes[n].ending for n in path) >= 3 for path in paths_to_endings(v)), v.id
+        pre = [q for q in course.item_bank if q.module == m["slug"] and q.form == "pre"]
+        post = [q for q in course.item_bank if q.module == m["slug"] and q.form == "post"]
+        assert pre and post and {q.objective for q in pre} == {q.objective for q in post}, m["slug"]
+    assert len(course.item_bank) >= 40
+    assert 8 <= len(course.confidence.items) <= 10
+    assert stats["glossary_terms"] >= 60
+    assert stats["organisations"] >= 20
+    basis = course.module("basis")
+    assert 30 <= basis.minutes <= 45
