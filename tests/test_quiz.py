@@ -168,7 +168,7 @@ def test_capped_attempts(make_app, tmp_path):
     client.user_id = None
     take_quiz(client, app, "proef", correct=False)
     overview = client.get("/quiz/proef").get_data(as_text=True)
-    assert "Je hebt 1 pogingen." in overview and "Start een nieuwe poging" not in overview
+    assert "Je hebt 1 poging." in overview and "Start een nieuwe poging" not in overview
     response = post_form(client, "/quiz/proef/start", {}, token_from="/quiz/proef", follow_redirects=True)
     assert "geen pogingen meer" in response.get_data(as_text=True)
     with app.app_context():
