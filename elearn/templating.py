@@ -27,6 +27,13 @@ def init_templating(app: Flask) -> None:
             value = value.date()
         return babel_format_date(value, fmt)
 
+    @app.template_filter("source_label")
+    def source_label(text: str) -> str:
+        """Replace cited source file names by their readable names."""
+        for file, label in get_course().source_labels.items():
+            text = text.replace(file, label)
+        return text
+
     @app.template_filter("hours")
     def hours(minutes: int) -> str:
         """A study load in minutes as hours with one decimal, in the reader's locale."""

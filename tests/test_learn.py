@@ -101,3 +101,8 @@ def test_referral_map_filters(client):
     assert "Proeforganisatie" not in page and "Nederlandse organisatie" in page
     page = client.get("/sociale-kaart?kind=informatie&region=vlaanderen").get_data(as_text=True)
     assert "Proeforganisatie" in page and "Nederlandse organisatie" not in page
+
+
+def test_referral_map_names_sources_readably(client):
+    page = client.get("/sociale-kaart?country=NL").get_data(as_text=True)
+    assert "003_605281ff6268c4af.txt" not in page and "Mainline, brochure" in page

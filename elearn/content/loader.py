@@ -184,6 +184,15 @@ def load_course(
                 if not missing:
                     paths.append(lp)
 
+    source_labels = {}
+    labels_file = root / "reference" / "sources.yaml"
+    if labels_file.exists():
+        data, _ = r.yaml(labels_file)
+        if isinstance(data, dict) and isinstance(data.get("labels"), dict):
+            source_labels = {str(k): str(v) for k, v in data["labels"].items()}
+        elif data is not None:
+            r.problems.append(Problem(r.rel(labels_file), 1, "expected a mapping 'labels' of file name to name"))
+
     if r.problems:
         raise ContentError(sorted(set(r.problems), key=lambda p: (p.path, p.line, p.message)))
 
@@ -195,6 +204,7 @@ def load_course(
         vignettes=MappingProxyType(vignettes), item_bank=tuple(item_bank),
         confidence=confidence, glossary=tuple(sorted(glossary, key=lambda t: t.term.lower())),
         referral_map=referral_map, paths=tuple(paths), version=version,
+        source_labels=MappingProxyType(source_labels),
     )
 
 

@@ -221,6 +221,8 @@ class Course:
     referral_map: ReferralMap | None
     paths: tuple[LearningPath, ...]
     version: str
+    #: readable names of source documents cited by file name
+    source_labels: Mapping[str, str] = field(default_factory=dict)
     _modules_by_slug: Mapping[str, Module] = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
