@@ -12,7 +12,7 @@ from ..quiz.service import attempts_summary
 from . import service
 from .completion import module_status, path_status
 from .forms import confidence_form
-from .progress import load_record, mark_read, resume_section
+from .progress import load_record, mark_read, read_sections, resume_section
 
 bp = Blueprint("learn", __name__)
 
@@ -61,9 +61,9 @@ def section(slug: str, section_id: str):
     if current is None:
         abort(404)
     index = module.section_ids.index(section_id)
-    record = load_record(current_user.id)
     return render_template(
-        "learn/section.html", module=module, section=current, index=index, record=record,
+        "learn/section.html", module=module, section=current, index=index,
+        read=read_sections(current_user.id, slug),
         previous=module.sections[index - 1] if index else None,
         next=module.sections[index + 1] if index + 1 < len(module.sections) else None,
         form=ActionForm())

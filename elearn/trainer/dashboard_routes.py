@@ -52,12 +52,17 @@ def summary(cohort_id: int):
                            path=course.path(cohort.path_slug), funnel_labels=FUNNEL_LABELS)
 
 
-def _download(body, fmt: str, name: str):
+def _download(cohort, what: str, fmt: str, headers, table, sheet: str, name: str):
+    """Log the export and send the table as CSV or XLSX (only the requested format is built)."""
+    audit.record("data.exported", current_user.id, f"cohort:{cohort.id}", f"{what} {fmt}")
+    db.session.commit()
+    filename = f"groep-{cohort.id}-{name}.{fmt}"
     if fmt == "csv":
-        return Response("\ufeff" + body[0], mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f"attachment; filename={name}.csv"})
-    return Response(body[1], mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
+        return Response("\ufeff" + exports.to_csv(headers, table), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return Response(exports.to_xlsx(headers, table, sheet),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 @bp.route("/cohorts/<int:cohort_id>/export.<fmt>")
@@ -71,11 +76,7 @@ def export(cohort_id: int, fmt: str):
     state, sort, descending, _page = dashboard_query()
     rows = filter_and_sort(cohort_rows(course, cohort), state, sort, descending)
     headers, table = exports.learner_table(rows, course, course.path(cohort.path_slug))
-    audit.record("data.exported", current_user.id, f"cohort:{cohort.id}", f"learners {fmt}")
-    db.session.commit()
-    body = (exports.to_csv(headers, table) if fmt == "csv" else None,
-            exports.to_xlsx(headers, table, cohort.name) if fmt == "xlsx" else None)
-    return _download(body, fmt, f"groep-{cohort.id}-deelnemers")
+    return _download(cohort, "learners", fmt, headers, table, cohort.name, "deelnemers")
 
 
 @bp.route("/cohorts/<int:cohort_id>/items.<fmt>")
@@ -88,8 +89,4 @@ def export_items(cohort_id: int, fmt: str):
     quiz_ids = path_quiz_ids(course, cohort)
     items = item_analysis(course, quiz_ids, first_attempt_answers(cohort, quiz_ids))
     headers, table = exports.item_table(items, course)
-    audit.record("data.exported", current_user.id, f"cohort:{cohort.id}", f"items {fmt}")
-    db.session.commit()
-    body = (exports.to_csv(headers, table) if fmt == "csv" else None,
-            exports.to_xlsx(headers, table, "Itemanalyse") if fmt == "xlsx" else None)
-    return _download(body, fmt, f"groep-{cohort.id}-itemanalyse")
+    return _download(cohort, "items", fmt, headers, table, "Itemanalyse", "itemanalyse")
