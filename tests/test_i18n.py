@@ -37,3 +37,13 @@ def test_english_interface(learner):
     page = learner.get("/paths").get_data(as_text=True)
     assert "Learning paths" in page and "Sign out" in page and "not medical advice" in page
     assert "Leertrajecten" not in page.split("<main")[1]
+
+
+def test_template_gettext_formats_and_escapes_like_jinja(app):
+    """The fast template ``_()`` keeps Jinja's newstyle rules: ``%%`` and variables, escaped."""
+    from flask import render_template_string
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        page = render_template_string(
+            "{{ _('Privacy') }}|{{ _('100%% anoniem') }}|{{ _('Dag %(naam)s', naam='<b>Lea</b>') }}|"
+            "{{ gettext('Afmelden') }}")
+    assert page == "Privacy|100% anoniem|Dag &lt;b&gt;Lea&lt;/b&gt;|Sign out"

@@ -1,8 +1,11 @@
 """Markdown to sanitised HTML, plus glossary and citation links added after sanitising."""
 from __future__ import annotations
 
+import hashlib
 import re
-from typing import Callable, Iterable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping
 
 import markdown as md_lib
 import nh3
@@ -20,7 +23,8 @@ _ALLOWED_ATTRIBUTES = {
     "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
     "ol": {"start"},
 }
-_md = md_lib.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+_EXTENSIONS = ["extra", "sane_lists"]
+_md = md_lib.Markdown(extensions=_EXTENSIONS, output_format="html")
 
 
 def sanitise(html: str) -> str:
@@ -34,10 +38,44 @@ def sanitise(html: str) -> str:
     )
 
 
+#: Names the renderer: the Markdown and nh3 versions and this file (extensions, allow-list).
+#: Renderings kept from another process are reused only while this is unchanged.
+RENDERER = hashlib.sha256(
+    f"{md_lib.__version__} {nh3.__version__} ".encode() + Path(__file__).read_bytes()
+).hexdigest()[:16]
+
+# Rendering is a pure function of the text, so its results can be kept. Markdown is most of the
+# start-up time; renderings kept from an earlier process (see elearn/course.py) halve it.
+_memo: dict[str, str] = {}
+_recordings: list[dict[str, str]] = []
+
+
 def render_block(text: str) -> str:
     """Render block Markdown (paragraphs, lists, quotes) to sanitised HTML."""
-    _md.reset()
-    return sanitise(_md.convert(text or ""))
+    text = text or ""
+    html = _memo.get(text)
+    if html is None:
+        _md.reset()
+        html = _memo[text] = sanitise(_md.convert(text))
+    for recording in _recordings:
+        recording[text] = html
+    return html
+
+
+@contextmanager
+def recording() -> Iterator[dict[str, str]]:
+    """Collect, by source text, every rendering used inside the ``with`` block."""
+    used: dict[str, str] = {}
+    _recordings.append(used)
+    try:
+        yield used
+    finally:
+        _recordings.remove(used)
+
+
+def remember(renderings: Mapping[str, str]) -> None:
+    """Reuse renderings made earlier by the same :data:`RENDERER`."""
+    _memo.update(renderings)
 
 
 def render_inline(text: str) -> str:

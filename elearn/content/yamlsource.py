@@ -28,7 +28,7 @@ class DuplicateKey(yaml.YAMLError):
         self.key, self.line = key, line
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
