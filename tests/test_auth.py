@@ -133,6 +133,26 @@ def test_language_switch_is_remembered(app, learner):
     assert '<html lang="en-GB">' in fresh.get("/modules").get_data(as_text=True)
 
 
+def test_visitor_switches_language_without_a_session_cookie(client):
+    page = client.get("/glossary")
+    assert "Set-Cookie" not in page.headers  # no CSRF token, so no session for a mere visitor
+    assert 'method="get" action="/language"' in page.get_data(as_text=True)
+    response = client.get("/language?lang=en&next=/glossary")
+    assert response.headers["Location"] == "/glossary"
+    assert '<html lang="en-GB">' in client.get("/glossary").get_data(as_text=True)
+    assert client.get("/language?lang=fr").status_code == 400
+    assert client.get("/language?lang=nl&next=https://example.org/").headers["Location"] == "/"
+
+
+def test_a_link_cannot_change_an_accounts_language(app, learner):
+    assert learner.get("/language?lang=en&next=/modules").headers["Location"] == "/modules"
+    assert '<html lang="nl-BE">' in learner.get("/modules").get_data(as_text=True)
+    with app.app_context():
+        from elearn.extensions import db
+        from elearn.models import User
+        assert db.session.get(User, learner.user_id).locale in (None, "nl")
+
+
 def test_login_is_throttled_per_account(app, client):
     make_user(app)
     codes = []

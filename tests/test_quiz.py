@@ -1,12 +1,15 @@
 """Quizzes, pre/post tests and vignettes through HTTP with CSRF on."""
+import datetime
 import json
 
 from conftest import get_token, login, post_form
 from helpers import (answer, complete_path, fill_confidence, question_ids_in_order, read_all, right_answer, start_quiz,
                      take_quiz, walk_vignette, wrong_answer)
 
+from sqlalchemy import select
+
 from elearn.extensions import db
-from elearn.models import AttemptAnswer, QuizAttempt, VignetteRun, VignetteStep
+from elearn.models import AttemptAnswer, QuizAttempt, User, VignetteRun, VignetteStep, utcnow
 
 
 def count(app, model, **where):
@@ -36,6 +39,42 @@ def test_answers_are_saved_as_given_and_survive_restart(make_app, app, learner):
     assert f"/attempt/{attempt_id}/1" in overview  # resume the same attempt
     page = restarted.get(f"/attempt/{attempt_id}/1").get_data(as_text=True)
     assert "checked" in page or "selected" in page
+
+
+def test_changed_answer_replaces_the_earlier_one(app, learner):
+    attempt_id = start_quiz(learner, "proef")
+    first_q = question_ids_in_order(app, attempt_id)[0]
+
+    def stored():
+        with app.app_context():
+            return [(r.question_id, r.response) for r in db.session.scalars(
+                select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id))]
+
+    answer(learner, attempt_id, 1, wrong_answer(first_q))
+    [(qid, wrong)] = stored()
+    answer(learner, attempt_id, 1, right_answer(first_q))
+    [(qid_again, right)] = stored()
+    assert qid == qid_again == first_q.id and right != wrong
+
+
+def test_activity_is_recorded_at_most_every_five_minutes(app, learner):
+    attempt_id = start_quiz(learner, "proef")
+    first_q = question_ids_in_order(app, attempt_id)[0]
+
+    def set_and_answer(minutes_ago):
+        with app.app_context():
+            user = db.session.get(User, learner.user_id)
+            user.last_active_at = utcnow() - datetime.timedelta(minutes=minutes_ago)
+            db.session.commit()
+            before = user.last_active_at
+        answer(learner, attempt_id, 1, right_answer(first_q))
+        with app.app_context():
+            return before, db.session.get(User, learner.user_id).last_active_at
+
+    before, after = set_and_answer(10)
+    assert after > before + datetime.timedelta(minutes=9)
+    before, after = set_and_answer(2)
+    assert after == before
 
 
 def test_question_order_is_stable_per_attempt(app, learner):

@@ -219,11 +219,32 @@ def erase():
 
 @bp.route("/language", methods=["POST"])
 def language():
-    lang = request.form.get("lang", "")
-    if lang not in current_app.config["LANGUAGES"]:
-        abort(400)
+    """Change an account's language (a form with a CSRF token, as it writes to the account)."""
+    lang = _chosen_language(request.form)
     session["lang"] = lang
     if current_user.is_authenticated:
         current_user.locale = lang
         db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
+
+
+@bp.route("/language", methods=["GET"])
+def visitor_language():
+    """Change a visitor's language for this browser session only.
+
+    A GET form, so that public pages (the certificate check behind every QR code) carry no CSRF
+    token and need no session cookie. It writes nothing to an account, so it needs no token:
+    the worst a forged link can do is switch a visitor's language. Signed-in users change it with
+    the POST form, so a link changes nothing for them.
+    """
+    lang = _chosen_language(request.args)
+    if not current_user.is_authenticated:
+        session["lang"] = lang
+    return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+
+
+def _chosen_language(values) -> str:
+    lang = values.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(400)
+    return lang

@@ -11,6 +11,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from .base import utcnow
 
+#: how finely ``User.last_active_at`` follows activity
+ACTIVITY_RESOLUTION = datetime.timedelta(minutes=5)
+
 ROLES = ("learner", "trainer", "admin")
 SECTORS = ("drughulp", "seksuele-gezondheid", "jeugd-welzijn", "andere")
 
@@ -36,6 +39,16 @@ class User(UserMixin, db.Model):
     last_active_at: Mapped[datetime.datetime | None]
     #: set when the learner erased the account; personal fields are then anonymised
     erased_at: Mapped[datetime.datetime | None]
+
+    def note_activity(self) -> None:
+        """Record that the user is active now, at most once per :data:`ACTIVITY_RESOLUTION`.
+
+        Trainers see activity by the day; rewriting the user row on every saved answer only
+        added an UPDATE to each request.
+        """
+        now = utcnow()
+        if self.last_active_at is None or now - self.last_active_at >= ACTIVITY_RESOLUTION:
+            self.last_active_at = now
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from ..auth.forms import ActionForm
 from ..course import get_course
 from ..extensions import db
-from ..models import utcnow
 from . import service, vignette_service
 from .types import InvalidAnswer, question_type, score_question
 
@@ -42,7 +41,7 @@ def start(quiz_id: str):
     except service.AttemptLimitReached:
         flash(_("Je hebt geen pogingen meer voor deze toets."), "error")
         return redirect(url_for(".overview", quiz_id=quiz.id))
-    current_user.last_active_at = utcnow()
+    current_user.note_activity()
     db.session.commit()
     return redirect(url_for(".question", attempt_id=attempt.id, number=1))
 
@@ -56,14 +55,16 @@ def _attempt_context(attempt_id: int):
 @bp.route("/attempt/<int:attempt_id>/<int:number>", methods=["GET", "POST"])
 @login_required
 def question(attempt_id: int, number: int):
-    attempt, quiz, shown = _attempt_context(attempt_id)
+    attempt = service.get_attempt(attempt_id, current_user.id)
+    quiz = _quiz_or_404(attempt.quiz_id)
+    order = service.question_order(quiz, attempt.seed)
     if attempt.submitted_at is not None:
         if request.method == "POST":
             flash(_("Deze poging is al ingediend; je antwoorden kunnen niet meer veranderen."), "error")
-        return redirect(url_for(".review", attempt_id=attempt.id))
-    if not 1 <= number <= len(shown):
+        return redirect(url_for(".review", attempt_id=attempt_id))
+    if not 1 <= number <= len(order):
         abort(404)
-    current = shown[number - 1]
+    current = order[number - 1]
     form = ActionForm()
     error = None
     status = 200
@@ -71,23 +72,24 @@ def question(attempt_id: int, number: int):
         if not form.validate_on_submit():
             abort(400)
         try:
-            response = question_type(current.question).parse(current.question, request.form)
+            response = question_type(current).parse(current, request.form)
         except InvalidAnswer:
             error = _("Dat antwoord hoort niet bij deze vraag. Kies een van de getoonde mogelijkheden; er is niets opgeslagen.")
             status = 400
         else:
-            service.save_answer(attempt, current.question, response)
-            current_user.last_active_at = utcnow()
+            service.save_answer(attempt, current, response)
+            current_user.note_activity()
             db.session.commit()
             if request.form.get("go") == "previous" and number > 1:
-                return redirect(url_for(".question", attempt_id=attempt.id, number=number - 1))
-            if number < len(shown) and request.form.get("go") != "overview":
-                return redirect(url_for(".question", attempt_id=attempt.id, number=number + 1))
-            return redirect(url_for(".confirm", attempt_id=attempt.id))
+                return redirect(url_for(".question", attempt_id=attempt_id, number=number - 1))
+            if number < len(order) and request.form.get("go") != "overview":
+                return redirect(url_for(".question", attempt_id=attempt_id, number=number + 1))
+            return redirect(url_for(".confirm", attempt_id=attempt_id))
     responses = service.load_responses(attempt.id)
-    return render_template("quiz/question.html", attempt=attempt, quiz=quiz, shown=current,
-                           number=number, total=len(shown), response=responses.get(current.question.id),
-                           answered=sum(1 for s in shown if s.question.id in responses),
+    return render_template("quiz/question.html", attempt=attempt, quiz=quiz,
+                           shown=service.shown_question(current, attempt.seed),
+                           number=number, total=len(order), response=responses.get(current.id),
+                           answered=sum(1 for q in order if q.id in responses),
                            form=form, error=error), status
 
 
@@ -166,7 +168,7 @@ def vignette_start(vignette_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     run = vignette_service.start_run(current_user.id, v)
-    current_user.last_active_at = utcnow()
+    current_user.note_activity()
     db.session.commit()
     return redirect(url_for(".run", run_id=run.id))
 
@@ -188,7 +190,7 @@ def run(run_id: int):
         except vignette_service.InvalidChoice:
             error, status = _("Die keuze hoort niet bij deze situatie. Kies een van de getoonde antwoorden."), 400
         else:
-            current_user.last_active_at = utcnow()
+            current_user.note_activity()
             db.session.commit()
             return redirect(url_for(".run", run_id=run.id))
     steps = vignette_service.taken_steps(run, v)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ..content.model import Option, Question, Quiz
@@ -33,20 +34,26 @@ class ShownQuestion:
     rights: tuple[tuple[str, str], ...]  # (value, text) for matching
 
 
-def shown_questions(quiz: Quiz, seed: int) -> list[ShownQuestion]:
-    """The attempt's question and option order, the same for every reload of one attempt."""
-    rng = random.Random(seed)
+def question_order(quiz: Quiz, seed: int) -> list[Question]:
+    """The attempt's question order, the same for every reload of one attempt."""
     questions = list(quiz.questions)
-    rng.shuffle(questions)
-    out = []
-    for q in questions:
-        options = list(q.options)
-        if q.type != "truefalse":
-            random.Random(f"{seed}:{q.id}").shuffle(options)
-        rights = [(p.id, p.right) for p in q.pairs] + [(f"extra-{i}", t) for i, t in enumerate(q.extra_rights)]
-        random.Random(f"{seed}:{q.id}:r").shuffle(rights)
-        out.append(ShownQuestion(q, tuple(options), tuple(rights)))
-    return out
+    random.Random(seed).shuffle(questions)
+    return questions
+
+
+def shown_question(question: Question, seed: int) -> ShownQuestion:
+    """One question with its options (and matching choices) in the attempt's order."""
+    options = list(question.options)
+    if question.type != "truefalse":
+        random.Random(f"{seed}:{question.id}").shuffle(options)
+    rights = [(p.id, p.right) for p in question.pairs] + [(f"extra-{i}", t) for i, t in enumerate(question.extra_rights)]
+    random.Random(f"{seed}:{question.id}:r").shuffle(rights)
+    return ShownQuestion(question, tuple(options), tuple(rights))
+
+
+def shown_questions(quiz: Quiz, seed: int) -> list[ShownQuestion]:
+    """Every question of the attempt as shown, in order (for the overview and the review)."""
+    return [shown_question(q, seed) for q in question_order(quiz, seed)]
 
 
 def get_attempt(attempt_id: int, user_id: int) -> QuizAttempt:
@@ -90,22 +97,21 @@ def load_responses(attempt_id: int) -> dict[str, object]:
 
 
 def save_answer(attempt: QuizAttempt, question: Question, response) -> None:
-    """Store (or replace) the answer to one question of an open attempt."""
+    """Store (or replace) the answer to one question of an open attempt, in one statement."""
     if attempt.submitted_at is not None:
         raise AttemptClosed(attempt.id)
-    payload = json.dumps(response, sort_keys=True)
-    row = db.session.scalar(select(AttemptAnswer).where(
-        AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id == question.id))
-    if row is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=question.id, response=payload))
-            return
-        except IntegrityError:
-            row = db.session.scalar(select(AttemptAnswer).where(
-                AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id == question.id))
-    row.response = payload
-    row.saved_at = utcnow()
+    now = utcnow()
+    insert = _INSERT[db.session.get_bind().dialect.name]
+    stmt = insert(AttemptAnswer).values(attempt_id=attempt.id, question_id=question.id,
+                                        response=json.dumps(response, sort_keys=True), saved_at=now)
+    # An upsert is one round trip, and two tabs saving the same question at once cannot collide.
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=[AttemptAnswer.attempt_id, AttemptAnswer.question_id],
+        set_={"response": stmt.excluded.response, "saved_at": now}))
+
+
+#: the upsert of :func:`save_answer` for the two supported databases
+_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 def submit_attempt(attempt: QuizAttempt, quiz: Quiz) -> bool:
