@@ -1,7 +1,7 @@
 """Bulk queries that turn stored rows into ``LearnerRecord``s (a fixed number of queries)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -87,10 +87,14 @@ def remember_position(user_id: int, slug: str, section_id: str) -> None:
         position.updated_at = utcnow()
 
 
+# Built once: the reader's sidebar asks for it on every page turn.
+_READ_IN_MODULE = select(SectionRead.section_id).where(
+    SectionRead.user_id == bindparam("user_id"), SectionRead.module_slug == bindparam("slug"))
+
+
 def read_sections(user_id: int, slug: str) -> set[str]:
     """Section ids of one module the learner has read (one query)."""
-    return set(db.session.scalars(select(SectionRead.section_id).where(
-        SectionRead.user_id == user_id, SectionRead.module_slug == slug)))
+    return set(db.session.scalars(_READ_IN_MODULE, {"user_id": user_id, "slug": slug}))
 
 
 def resume_section(user_id: int, module) -> str:

@@ -65,8 +65,7 @@ def section(slug: str, section_id: str):
         "learn/section.html", module=module, section=current, index=index,
         read=read_sections(current_user.id, slug),
         previous=module.sections[index - 1] if index else None,
-        next=module.sections[index + 1] if index + 1 < len(module.sections) else None,
-        form=ActionForm())
+        next=module.sections[index + 1] if index + 1 < len(module.sections) else None)
 
 
 @bp.route("/modules/<slug>/<section_id>/read", methods=["POST"])

@@ -1,13 +1,14 @@
 """Attempts: start or resume, save answers as given, submit once, review."""
 from __future__ import annotations
 
+import functools
 import json
 import random
 import secrets
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -58,9 +59,8 @@ def shown_questions(quiz: Quiz, seed: int) -> list[ShownQuestion]:
 
 def get_attempt(attempt_id: int, user_id: int) -> QuizAttempt:
     """The learner's own attempt; 404 for anyone else's (no hint that it exists)."""
-    attempt = db.session.scalar(select(QuizAttempt).where(
-        QuizAttempt.id == attempt_id, QuizAttempt.user_id == user_id))
-    if attempt is None:
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id:
         abort(404)
     return attempt
 
@@ -100,18 +100,24 @@ def save_answer(attempt: QuizAttempt, question: Question, response) -> None:
     """Store (or replace) the answer to one question of an open attempt, in one statement."""
     if attempt.submitted_at is not None:
         raise AttemptClosed(attempt.id)
-    now = utcnow()
-    insert = _INSERT[db.session.get_bind().dialect.name]
-    stmt = insert(AttemptAnswer).values(attempt_id=attempt.id, question_id=question.id,
-                                        response=json.dumps(response, sort_keys=True), saved_at=now)
-    # An upsert is one round trip, and two tabs saving the same question at once cannot collide.
-    db.session.execute(stmt.on_conflict_do_update(
+    db.session.execute(_upsert_answer(db.session.get_bind().dialect.name), {
+        "attempt_id": attempt.id, "question_id": question.id,
+        "response": json.dumps(response, sort_keys=True), "saved_at": utcnow()})
+
+
+@functools.cache
+def _upsert_answer(dialect: str):
+    """INSERT ... ON CONFLICT DO UPDATE for SQLite or PostgreSQL, built once per dialect.
+
+    One round trip, and two tabs saving the same question at once cannot collide.
+    """
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    stmt = insert(AttemptAnswer).values(
+        attempt_id=bindparam("attempt_id"), question_id=bindparam("question_id"),
+        response=bindparam("response"), saved_at=bindparam("saved_at"))
+    return stmt.on_conflict_do_update(
         index_elements=[AttemptAnswer.attempt_id, AttemptAnswer.question_id],
-        set_={"response": stmt.excluded.response, "saved_at": now}))
-
-
-#: the upsert of :func:`save_answer` for the two supported databases
-_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+        set_={"response": stmt.excluded.response, "saved_at": stmt.excluded.saved_at})
 
 
 def submit_attempt(attempt: QuizAttempt, quiz: Quiz) -> bool:
