@@ -1,6 +1,7 @@
 """Locale selection: the user's choice, else the session's, else the browser's, else Dutch."""
 from __future__ import annotations
 
+from babel import Locale
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_translations
 from flask_login import current_user
@@ -12,9 +13,15 @@ from markupsafe import Markup
 REGIONS = {"nl": "nl_BE", "en": "en_GB"}
 
 
-def select_locale() -> str:
-    """The user's language as a Belgian-Dutch or British-English locale."""
-    return REGIONS.get(_language(), "nl_BE")
+_LOCALES = {lang: Locale.parse(region) for lang, region in REGIONS.items()}
+
+
+def select_locale() -> Locale:
+    """The user's language as a Belgian-Dutch or British-English locale.
+
+    A ``Locale`` rather than its name: Flask-Babel would parse the name again on every request.
+    """
+    return _LOCALES.get(_language(), _LOCALES["nl"])
 
 
 def _language() -> str:
