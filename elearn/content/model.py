@@ -224,11 +224,18 @@ class Course:
     #: readable names of source documents cited by file name
     source_labels: Mapping[str, str] = field(default_factory=dict)
     _modules_by_slug: Mapping[str, Module] = field(default_factory=dict, repr=False)
+    _vignettes_by_module: Mapping[str, tuple[Vignette, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         object.__setattr__(
             self, "_modules_by_slug", MappingProxyType({m.slug: m for m in self.modules})
         )
+        by_module: dict[str, list[Vignette]] = {}
+        for v in self.vignettes.values():
+            by_module.setdefault(v.module, []).append(v)
+        # looked up for every learner of a cohort on the trainer's dashboard
+        object.__setattr__(self, "_vignettes_by_module",
+                           MappingProxyType({slug: tuple(vs) for slug, vs in by_module.items()}))
 
     def module(self, slug: str) -> Module | None:
         return self._modules_by_slug.get(slug)
@@ -240,7 +247,7 @@ class Course:
         return self.quizzes.get(slug)
 
     def vignettes_for(self, module_slug: str) -> tuple[Vignette, ...]:
-        return tuple(v for v in self.vignettes.values() if v.module == module_slug)
+        return self._vignettes_by_module.get(module_slug, ())
 
     def term(self, term_id: str) -> Term | None:
         return next((t for t in self.glossary if t.id == term_id), None)

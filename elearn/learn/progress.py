@@ -1,7 +1,7 @@
 """Bulk queries that turn stored rows into ``LearnerRecord``s (a fixed number of queries)."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -10,11 +10,16 @@ from ..models import (ModulePosition, QuizAttempt, SectionRead, SurveyResponse, 
 from .completion import LearnerRecord
 
 
-def load_records(user_ids: list[int]) -> dict[int, LearnerRecord]:
-    """Records for many learners in five queries, whatever their number."""
+def load_records(user_ids: list[int], within: Select | None = None) -> dict[int, LearnerRecord]:
+    """Records for many learners in four queries, whatever their number.
+
+    ``within`` is a SELECT of the same ids (a cohort's members, say): the database filters on it
+    much faster than on a list of a thousand bound ids.
+    """
     records = {uid: LearnerRecord() for uid in user_ids}
     if not user_ids:
         return records
+    among = within if within is not None else user_ids
 
     def latest(record, when):
         if when and (record.last_activity is None or when > record.last_activity):
@@ -22,13 +27,13 @@ def load_records(user_ids: list[int]) -> dict[int, LearnerRecord]:
 
     for uid, slug, sid, at in db.session.execute(
             select(SectionRead.user_id, SectionRead.module_slug, SectionRead.section_id, SectionRead.read_at)
-            .where(SectionRead.user_id.in_(user_ids))):
+            .where(SectionRead.user_id.in_(among))):
         records[uid].read.add((slug, sid))
         latest(records[uid], at)
     rows = db.session.execute(
         select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.kind, QuizAttempt.score,
                QuizAttempt.passed, QuizAttempt.submitted_at)
-        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.submitted_at.is_not(None))
+        .where(QuizAttempt.user_id.in_(among), QuizAttempt.submitted_at.is_not(None))
         .order_by(QuizAttempt.submitted_at, QuizAttempt.id))
     for uid, quiz_id, kind, score, passed, at in rows:
         rec = records[uid]
@@ -42,12 +47,12 @@ def load_records(user_ids: list[int]) -> dict[int, LearnerRecord]:
         latest(rec, at)
     for uid, vid, at in db.session.execute(
             select(VignetteRun.user_id, VignetteRun.vignette_id, VignetteRun.finished_at)
-            .where(VignetteRun.user_id.in_(user_ids), VignetteRun.finished_at.is_not(None))):
+            .where(VignetteRun.user_id.in_(among), VignetteRun.finished_at.is_not(None))):
         records[uid].finished_vignettes.add(vid)
         latest(records[uid], at)
     for uid, slug, phase, at in db.session.execute(
             select(SurveyResponse.user_id, SurveyResponse.path_slug, SurveyResponse.phase,
-                   SurveyResponse.submitted_at).where(SurveyResponse.user_id.in_(user_ids))):
+                   SurveyResponse.submitted_at).where(SurveyResponse.user_id.in_(among))):
         records[uid].surveys.add((slug, phase))
         latest(records[uid], at)
     return records

@@ -58,18 +58,19 @@ def cohort_rows(course: Course, cohort: Cohort) -> list[LearnerRow]:
         .join(CohortMember, CohortMember.user_id == User.id)
         .where(CohortMember.cohort_id == cohort.id)).all()
     ids = [m.id for m in members]
-    records = load_records(ids)
+    within = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
+    records = load_records(ids, within)
     certs = {}
     surveys: dict[tuple[int, str], list[int]] = {}
     if ids:
         for uid, revoked in db.session.execute(
                 select(Certificate.user_id, Certificate.revoked_at).where(
-                    Certificate.user_id.in_(ids), Certificate.path_slug == cohort.path_slug)):
+                    Certificate.user_id.in_(within), Certificate.path_slug == cohort.path_slug)):
             certs[uid] = "revoked" if revoked else "valid"
         for uid, phase, value in db.session.execute(
                 select(SurveyResponse.user_id, SurveyResponse.phase, SurveyAnswer.value)
                 .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
-                .where(SurveyResponse.user_id.in_(ids), SurveyResponse.path_slug == cohort.path_slug)):
+                .where(SurveyResponse.user_id.in_(within), SurveyResponse.path_slug == cohort.path_slug)):
             surveys.setdefault((uid, phase), []).append(value)
     now = utcnow()
     rows = []
