@@ -188,11 +188,12 @@ def test_texts_at_the_database_limits_print_in_full():
 
 def test_names_in_many_scripts_print():
     names = ["Zoë Şahin-Nowak", "Αλέξανδρος Παπαδόπουλος", "Łukasz Żółć-Brzęczyszczykiewicz", "Дмитрий Соколов",
-             "Nguyễn Thị Minh Khai", "Øyvind Ærøskøbing", "Ğülşen Iğdır"]
+             "Nguyễn Thị Minh Khai", "Øyvind Ærøskøbing", "Ğülşen Iğdır", "Արամ Պետրոսյան", "ნინო ბერიძე"]
     text = flat(page_of(render_pdf(data(learner_name=" / ".join(names))))[1].extract_text())  # wraps
     for name in names:
         assert flat(name) in text and unsupported_characters(name) == []
     assert unsupported_characters("Ann 山田 אבי محمد") == ["山", "田", "א", "ב", "י", "م", "ح", "د"]
+    assert unsupported_characters("Ann ⠁⠃ ᚛ᚁ") == ["⠁", "⠃", "᚛", "ᚁ"]  # Braille, Ogham: not in the cut-down fonts
 
 
 def test_control_characters_do_not_reach_the_page():
