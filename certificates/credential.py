@@ -23,6 +23,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from .data import format_hours
+
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 SCHEMA = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 CRYPTOSUITE = "eddsa-jcs-2022"
@@ -136,10 +138,6 @@ def issuer_document(issuer_id: str, issuer_name: str, key) -> dict:
     }
 
 
-def _hours(hours: float) -> str:
-    return f"{hours:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
 def build_credential(*, credential_id: str, issuer_id: str, issuer_name: str, learner_name: str,
                      achievement_id: str, achievement_name: str, achievement_description: str,
                      hours: float, issued_on: datetime.date, verify_url: str) -> dict:
@@ -164,7 +162,7 @@ def build_credential(*, credential_id: str, issuer_id: str, issuer_name: str, le
                 "name": achievement_name,
                 "description": achievement_description,
                 "criteria": {"narrative": "Alle modules, toetsen, casussen, de eindtoets en de zelfinschatting "
-                                          f"van het leertraject afgerond; studiebelasting {_hours(hours)} uur."},
+                                          f"van het leertraject afgerond; studiebelasting {format_hours(hours, 'nl')}."},
             },
         },
         "evidence": [{"id": verify_url, "type": ["Evidence"], "name": "Openbare controlepagina"}],

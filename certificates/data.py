@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 LANGUAGES = ("nl", "en")
+HOUR_UNITS = {"nl": ("uur", "uur"), "en": ("hour", "hours")}
 
 
 @dataclass(frozen=True)
@@ -22,3 +23,11 @@ class CertificateData:
     def __post_init__(self):
         if self.language not in LANGUAGES:
             raise ValueError(f"language must be one of {LANGUAGES}, not {self.language!r}")
+
+
+def format_hours(hours: float, language: str) -> str:
+    """``4,5 uur`` (nl) or ``4.5 hours`` / ``1 hour`` (en); at most two decimals."""
+    number = f"{hours:.2f}".rstrip("0").rstrip(".")
+    singular, plural = HOUR_UNITS[language]
+    unit = singular if number == "1" else plural
+    return f"{number.replace('.', ',') if language == 'nl' else number} {unit}"

@@ -18,7 +18,7 @@ from pathlib import Path
 import segno
 from fpdf import FPDF
 
-from .data import CertificateData
+from .data import CertificateData, format_hours
 
 FONTS = Path(__file__).resolve().parent / "assets" / "fonts"
 FONT = "DejaVu"
@@ -39,11 +39,11 @@ MONTHS = {
 }
 LABELS = {
     "nl": {"title": "Getuigschrift", "intro": "Hierbij verklaren wij dat", "done": "het leertraject",
-           "success": "met succes heeft afgerond.", "load": "Studiebelasting", "hours": ("uur", "uur"),
+           "success": "met succes heeft afgerond.", "load": "Studiebelasting",
            "date": "Afgerond op", "issuer": "Uitgereikt door", "code": "Controlecode",
            "check": "Controleer dit getuigschrift op"},
     "en": {"title": "Certificate", "intro": "This is to certify that",
-           "done": "has successfully completed the learning path", "success": "", "load": "Study load", "hours": ("hour", "hours"),
+           "done": "has successfully completed the learning path", "success": "", "load": "Study load",
            "date": "Completed on", "issuer": "Issued by", "code": "Verification code",
            "check": "Verify this certificate at"},
 }
@@ -52,14 +52,6 @@ LABELS = {
 def format_date(day: datetime.date, language: str) -> str:
     """``23 november 2026`` (nl) or ``23 November 2026`` (en), without locale settings."""
     return f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"
-
-
-def format_hours(hours: float, language: str) -> str:
-    """``4,5 uur`` (nl) or ``4.5 hours`` / ``1 hour`` (en); at most two decimals."""
-    number = f"{hours:.2f}".rstrip("0").rstrip(".")
-    singular, plural = LABELS[language]["hours"]
-    unit = singular if number == "1" else plural
-    return f"{number.replace('.', ',') if language == 'nl' else number} {unit}"
 
 
 def clean(text: str) -> str:

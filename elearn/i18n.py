@@ -50,7 +50,7 @@ def request_translations():
 def init_i18n(app: Flask, babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: request_translations().ugettext(s),
+        gettext=_gettext,
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
         pgettext=lambda c, s: request_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
@@ -62,9 +62,13 @@ def init_i18n(app: Flask, babel) -> None:
     app.jinja_env.globals.update(gettext=_template_gettext, _=_template_gettext)
 
 
+def _gettext(string: str) -> str:
+    return request_translations().ugettext(string)
+
+
 @pass_context
 def _template_gettext(context, string: str, **variables) -> str:
-    rv = request_translations().ugettext(string)
+    rv = _gettext(string)
     if context.eval_ctx.autoescape:
         rv = Markup(rv)
     return rv % variables if variables or "%" in rv else rv

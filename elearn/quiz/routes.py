@@ -46,22 +46,21 @@ def start(quiz_id: str):
     return redirect(url_for(".question", attempt_id=attempt.id, number=1))
 
 
-def _attempt_context(attempt_id: int):
+def _own_attempt(attempt_id: int):
+    """The signed-in learner's attempt and its quiz; 404 for anyone else's."""
     attempt = service.get_attempt(attempt_id, current_user.id)
-    quiz = _quiz_or_404(attempt.quiz_id)
-    return attempt, quiz, service.shown_questions(quiz, attempt.seed)
+    return attempt, _quiz_or_404(attempt.quiz_id)
 
 
 @bp.route("/attempt/<int:attempt_id>/<int:number>", methods=["GET", "POST"])
 @login_required
 def question(attempt_id: int, number: int):
-    attempt = service.get_attempt(attempt_id, current_user.id)
-    quiz = _quiz_or_404(attempt.quiz_id)
-    order = service.question_order(quiz, attempt.seed)
+    attempt, quiz = _own_attempt(attempt_id)
     if attempt.submitted_at is not None:
         if request.method == "POST":
             flash(_("Deze poging is al ingediend; je antwoorden kunnen niet meer veranderen."), "error")
         return redirect(url_for(".review", attempt_id=attempt_id))
+    order = service.question_order(quiz, attempt.seed)
     if not 1 <= number <= len(order):
         abort(404)
     current = order[number - 1]
@@ -96,7 +95,7 @@ def question(attempt_id: int, number: int):
 @bp.route("/attempt/<int:attempt_id>/submit", methods=["GET", "POST"])
 @login_required
 def confirm(attempt_id: int):
-    attempt, quiz, shown = _attempt_context(attempt_id)
+    attempt, quiz = _own_attempt(attempt_id)
     form = ActionForm()
     if request.method == "POST" and form.validate_on_submit():
         if attempt.submitted_at is None:
@@ -106,17 +105,18 @@ def confirm(attempt_id: int):
     if attempt.submitted_at is not None:
         return redirect(url_for(".review", attempt_id=attempt.id))
     responses = service.load_responses(attempt.id)
-    return render_template("quiz/confirm.html", attempt=attempt, quiz=quiz, shown=shown,
-                           responses=responses, form=form)
+    return render_template("quiz/confirm.html", attempt=attempt, quiz=quiz,
+                           shown=service.shown_questions(quiz, attempt.seed), responses=responses, form=form)
 
 
 @bp.route("/attempt/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int):
     course = get_course()
-    attempt, quiz, shown = _attempt_context(attempt_id)
+    attempt, quiz = _own_attempt(attempt_id)
     if attempt.submitted_at is None:
         return redirect(url_for(".confirm", attempt_id=attempt.id))
+    shown = service.shown_questions(quiz, attempt.seed)
     responses = service.load_responses(attempt.id)
     credits = {s.question.id: score_question(s.question, responses.get(s.question.id), quiz.partial_credit)
                for s in shown}
