@@ -51,6 +51,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("ELEARN_MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("ELEARN_MAIL_SENDER", "kruispunt@example.org")
     PASSWORD_RESET_MAX_AGE = 3600
+    #: werkzeug hashing method for new passwords; checking reads the method from the stored hash
+    PASSWORD_HASH_METHOD = "scrypt"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("ELEARN_SECURE_COOKIES", False)
@@ -79,3 +81,5 @@ class TestConfig(Config):
     PUBLIC_BASE_URL = "https://kruispunt.example.org"
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = None
+    # scrypt costs ~0.2 s per hash and per check; one test still checks the production method.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"

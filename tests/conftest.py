@@ -25,8 +25,18 @@ def _config(tmp_path, **extra):
     return cfg
 
 
+@pytest.fixture(scope="session", autouse=True)
+def test_instance_folder(tmp_path_factory):
+    """Every app the suite builds keeps its instance files (cache, keys) out of the checkout."""
+    patch = pytest.MonkeyPatch()
+    path = tmp_path_factory.mktemp("instance")
+    patch.setenv("ELEARN_INSTANCE_PATH", str(path))
+    yield path
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory):
+def migrated_sqlite(tmp_path_factory, test_instance_folder):
     """A SQLite file upgraded by the migrations once; each test gets a copy."""
     if PG_URL:
         return None
@@ -40,7 +50,7 @@ def migrated_sqlite(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def migrated_pg(tmp_path_factory):
+def migrated_pg(tmp_path_factory, test_instance_folder):
     if not PG_URL:
         return None
     app = create_app(_config(tmp_path_factory.mktemp("inst"), SQLALCHEMY_DATABASE_URI=PG_URL))

@@ -176,3 +176,18 @@ def test_reset_link_expires(make_app):
 def test_name_must_be_printable_on_the_certificate(client):
     page = register(client, name="王小明").get_data(as_text=True)
     assert "kan deze tekens niet afdrukken" in page and 'value="王小明"' in page
+
+
+def test_production_hashes_passwords_with_scrypt(make_app):
+    from elearn.config import Config
+    app = make_app(PASSWORD_HASH_METHOD=Config.PASSWORD_HASH_METHOD)
+    make_user(app, email="echt@example.org")
+    with app.app_context():
+        from elearn.extensions import db
+        from elearn.models import User
+        user = db.session.query(User).filter_by(email="echt@example.org").one()
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password(PASSWORD) and not user.check_password(PASSWORD + "x")
+    client = app.test_client()
+    login(client, "echt@example.org")
+    assert client.get("/account").status_code == 200

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -51,7 +52,8 @@ class User(UserMixin, db.Model):
             self.last_active_at = now
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        """Hash with the configured method (``PASSWORD_HASH_METHOD``; scrypt outside the tests)."""
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
