@@ -40,7 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(1, str(ROOT))  # the ``certificates`` package, for the in-process PDF row
+sys.path.insert(1, str(ROOT))  # the ``elearn`` package, for the in-process PDF row
 
 import loadgen  # noqa: E402
 from loadgen import Load, Target  # noqa: E402
@@ -387,7 +387,7 @@ class Bench:
         """``certificates.render_pdf`` in this process (the first call, which loads fonts, apart)."""
         row = Row("pdf", "certificate PDF (in-process)", "< 100 ms")
         try:
-            import certificates
+            from elearn import certificates
         except ImportError as exc:
             row.result, row.note = "n/a", "n/a (certificates package missing)"
             row.details = dict(error=repr(exc))

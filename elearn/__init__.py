@@ -33,7 +33,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "elearn.sqlite")
     if not app.config.get("CERTIFICATE_STORE"):
-        app.config["CERTIFICATE_STORE"] = str(Path(app.root_path).parent / "certificates" / "issued")
+        app.config["CERTIFICATE_STORE"] = str(Path(app.instance_path) / "certificates")
     _engine_options(app)
 
     db.init_app(app)

@@ -204,8 +204,8 @@ def certificates_revoke(code, reason):
               help="issuer.json or a PEM public key; default: this installation's key")
 def certificates_verify(file, public_key_file):
     """Check a downloaded credential offline: valid, tampered or invalid."""
-    from certificates import verify_credential
-    from certificates.credential import public_key_from_file
+    from elearn.certificates import verify_credential
+    from elearn.certificates.credential import public_key_from_file
 
     document = json.loads(Path(file).read_text(encoding="utf-8"))
     if public_key_file:

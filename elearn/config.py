@@ -37,7 +37,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("ELEARN_DATABASE_URL")  # None: SQLite in instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     CONTENT_DIR = os.environ.get("ELEARN_CONTENT_DIR", str(PACKAGE_DIR))
-    CERTIFICATE_STORE = os.environ.get("ELEARN_CERTIFICATE_STORE")  # None: certificates/issued/
+    CERTIFICATE_STORE = os.environ.get("ELEARN_CERTIFICATE_STORE")  # None: <instance>/certificates/
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
     LANGUAGES = ("nl", "en")

@@ -20,11 +20,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from pypdf import PdfReader
 
-from certificates import (CertificateData, Status, build_credential, issuer_document, jcs, load_or_create_key,
+from elearn.certificates import (CertificateData, Status, build_credential, issuer_document, jcs, load_or_create_key,
                           public_key_from_multibase, public_key_multibase, render_pdf, sign_credential,
                           unsupported_characters, verify_credential)
-from certificates.credential import b58decode, b58encode
-from certificates.render import FRAME, format_date, format_hours, layout
+from elearn.certificates.credential import b58decode, b58encode
+from elearn.certificates.render import FRAME, format_date, format_hours, layout
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = "https://kruispunt.example.org/verify/K7QM-2XHD-RW4A-9PLE"
@@ -121,7 +121,7 @@ def test_same_data_gives_identical_bytes_even_in_another_process():
     assert render_pdf(data()) == first
     assert render_pdf(data(code="AAAA-2XHD-RW4A-9PLE")) != first
     assert render_pdf(data(completed_on=datetime.date(2026, 11, 24))) != first
-    script = ("import datetime, hashlib, sys; from certificates import CertificateData, render_pdf; "
+    script = ("import datetime, hashlib, sys; from elearn.certificates import CertificateData, render_pdf; "
               f"sys.stdout.write(hashlib.sha256(render_pdf(CertificateData(**{data().__dict__!r}))).hexdigest())")
     for seed in ("1", "2"):  # a re-render after a restart must match the stored file
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}

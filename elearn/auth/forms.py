@@ -25,7 +25,7 @@ PASSWORD_MESSAGES = {
 
 def _printable_name(form, field):
     """The name goes on the certificate: refuse letters its fonts cannot print."""
-    from certificates import unsupported_characters  # imported on use: keeps start-up fast
+    from elearn.certificates import unsupported_characters  # imported on use: keeps start-up fast
     bad = unsupported_characters(field.data or "")
     if bad:
         raise ValidationError(_l("Je getuigschrift kan deze tekens niet afdrukken: %(chars)s. Schrijf je naam in Latijnse, "

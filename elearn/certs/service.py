@@ -53,7 +53,7 @@ def verify_url(code: str) -> str:
 
 
 def certificate_data(cert: Certificate, language: str = "nl"):
-    from certificates import CertificateData  # imported on use: keeps start-up fast
+    from elearn.certificates import CertificateData  # imported on use: keeps start-up fast
 
     return CertificateData(learner_name=cert.learner_name, path_title=cert.path_title,
                            hours=cert.hours, completed_on=cert.completed_on, issuer=cert.issuer,
@@ -66,7 +66,7 @@ def pdf_bytes(cert: Certificate) -> bytes:
     path = store / f"{cert.code}.pdf"
     if path.exists():
         return path.read_bytes()
-    from certificates import render_pdf
+    from elearn.certificates import render_pdf
 
     data = render_pdf(certificate_data(cert))
     store.mkdir(parents=True, exist_ok=True)
@@ -77,7 +77,7 @@ def pdf_bytes(cert: Certificate) -> bytes:
 
 
 def signing_key():
-    from certificates import load_or_create_key
+    from elearn.certificates import load_or_create_key
 
     return load_or_create_key(Path(current_app.instance_path) / "ob_signing_key.pem")
 
@@ -87,14 +87,14 @@ def issuer_id() -> str:
 
 
 def issuer_profile() -> dict:
-    from certificates import issuer_document
+    from elearn.certificates import issuer_document
 
     return issuer_document(issuer_id(), current_app.config["ISSUER_NAME"], signing_key())
 
 
 def signed_credential(cert: Certificate) -> dict:
     """The Open Badges 3.0 credential of a certificate, signed with the issuer key."""
-    from certificates import build_credential, sign_credential
+    from elearn.certificates import build_credential, sign_credential
 
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     credential = build_credential(

@@ -6,7 +6,7 @@
 fpdf2 parses the whole font for every PDF; the full DejaVu (6,000 glyphs) took more than half of
 the time to render one certificate. The subsets keep Latin (with IPA and Vietnamese), Greek,
 Cyrillic, Armenian and Georgian, common punctuation and symbols. The name form refuses what they
-cannot print (``certificates.unsupported_characters`` reads their character maps).
+cannot print (``elearn.certificates.unsupported_characters`` reads their character maps).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fontTools import subset
 
-TARGET = Path(__file__).resolve().parent.parent / "certificates" / "assets" / "fonts"
+TARGET = Path(__file__).resolve().parent.parent / "elearn" / "certificates" / "assets" / "fonts"
 FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 UNICODES = (
     "U+0020-007E, U+00A0-024F, U+0250-02FF, U+0300-036F, U+0370-03FF, U+0400-052F, U+0530-058F, "
