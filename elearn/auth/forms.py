@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from .passwords import password_problem
@@ -45,6 +45,8 @@ class RegisterForm(FlaskForm):
     sector = SelectField(_l("Sector"), choices=SECTOR_CHOICES, validators=[DataRequired()])
     password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(), _strong_password])
     confirm = PasswordField(_l("Herhaal wachtwoord"), validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))])
+    #: a group's invite code, carried from the invite link through confirmation
+    invite = HiddenField(validators=[Length(max=40)])
     submit = SubmitField(_l("Account aanmaken"))
 
 

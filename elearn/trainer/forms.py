@@ -27,8 +27,33 @@ class InviteForm(FlaskForm):
 
 
 class JoinForm(FlaskForm):
-    code = StringField(_l("Groepscode"), validators=[DataRequired(), Length(max=20)])
+    code = StringField(_l("Groepscode"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("Hoofdletters, spaties en streepjes maken niet uit."))
     submit = SubmitField(_l("Aansluiten"))
+
+
+class InviteMailForm(FlaskForm):
+    addresses = TextAreaField(_l("E-mailadressen (één per regel of gescheiden door komma's)"),
+                              validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Uitnodiging versturen"))
+
+    #: at most this many addresses per sending
+    MAX_ADDRESSES = 50
+
+    def validate_addresses(self, field):
+        from email_validator import EmailNotValidError, validate_email
+        parts = [p.strip() for p in field.data.replace(",", "\n").replace(";", "\n").splitlines() if p.strip()]
+        if len(parts) > self.MAX_ADDRESSES:
+            raise ValidationError(_l("Verstuur naar hoogstens %(n)s adressen tegelijk.", n=self.MAX_ADDRESSES))
+        bad = []
+        for part in parts:
+            try:
+                validate_email(part, check_deliverability=False)
+            except EmailNotValidError:
+                bad.append(part)
+        if bad:
+            raise ValidationError(_l("Geen geldig e-mailadres: %(list)s", list=", ".join(bad[:5])))
+        self.parsed = sorted({p.lower() for p in parts})
 
 
 class CoTrainerForm(FlaskForm):
