@@ -202,3 +202,13 @@ def test_privacy_page_names_the_controller_and_the_authority(make_app):
     assert "Gegevensbeschermingsautoriteit" in page and "„" not in page
     unset = make_app().test_client().get("/privacy").get_data(as_text=True)
     assert "nog niet ingevuld" in unset
+
+
+def test_account_page_gives_every_field_its_own_id_and_name(learner):
+    page = learner.get("/account").get_data(as_text=True)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for field_id in ("pw-current", "pw-password", "pw-confirm", "erase-password", "profile-name"):
+        assert f'<label for="{field_id}"' in page
+    assert re.search(r'<label class="check"><input[^>]*id="erase-confirm"', page)  # named by its wrapping label
+    assert 'aria-describedby="pw-password-hint"' in page

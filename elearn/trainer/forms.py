@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+
+from ..forms import PageForm
 from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
@@ -20,7 +22,8 @@ class CohortForm(FlaskForm):
             raise ValidationError(_l("De einddatum ligt voor de startdatum."))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PageForm):
+    id_prefix = "invite"
     expires_on = DateField(_l("Code geldig tot (optioneel)"), validators=[Optional()])
     seat_limit = IntegerField(_l("Maximum aantal deelnemers (optioneel)"), validators=[Optional(), NumberRange(min=1, max=10000)])
     submit = SubmitField(_l("Uitnodiging opslaan"))
@@ -32,7 +35,8 @@ class JoinForm(FlaskForm):
     submit = SubmitField(_l("Aansluiten"))
 
 
-class InviteMailForm(FlaskForm):
+class InviteMailForm(PageForm):
+    id_prefix = "mail"
     addresses = TextAreaField(_l("E-mailadressen (één per regel of gescheiden door komma's)"),
                               validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Uitnodiging versturen"))
@@ -56,6 +60,7 @@ class InviteMailForm(FlaskForm):
         self.parsed = sorted({p.lower() for p in parts})
 
 
-class CoTrainerForm(FlaskForm):
+class CoTrainerForm(PageForm):
+    id_prefix = "cotrainer"
     email = EmailField(_l("E-mailadres van de co-opleider"), validators=[DataRequired(), Email(check_deliverability=False)])
     submit = SubmitField(_l("Co-opleider toevoegen"))

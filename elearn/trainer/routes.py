@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..access import cohort_or_404, role_required, visible_cohorts_query
-from ..auth.forms import ActionForm
+from ..forms import ActionForm
 from ..course import get_course
 from ..extensions import db, limiter
 from ..mail import mail_enabled
