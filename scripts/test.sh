@@ -9,6 +9,10 @@ if [ -z "${SKIP_E2E:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then APT=apt-get; else APT="sudo apt-get"; fi
   $APT update -qq && DEBIAN_FRONTEND=noninteractive $APT install -y -qq chromium >/dev/null
 fi
+if [ -z "${SKIP_E2E:-}" ]; then
+  echo "== installing pa11y for the browser tests (npm ci; uses Debian's Chromium, downloads no browser)"
+  (cd tests/e2e/pa11y && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
 .venv/bin/elearn content check
 mkdir -p test-artifacts
 echo "== test suite on SQLite"
