@@ -3,7 +3,7 @@
 # 127.0.0.1:5432 (or ELEARN_TEST_DATABASE_URL is set), browser tests in Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+EXTRAS=postgres,deploy,test,e2e ./scripts/setup.sh
 if [ -z "${SKIP_E2E:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   echo "installing Chromium for the browser tests (apt)"
   if [ "$(id -u)" = 0 ]; then APT=apt-get; else APT="sudo apt-get"; fi
