@@ -39,9 +39,12 @@ def test_fixture_content_loads_with_stable_ids(content):
     assert [o.id for o in module.objectives] == ["p1", "p2"]
     assert course.quizzes["proef"].pass_mark == 80
     assert {q.type for q in course.quizzes["proef"].questions} == {"single", "multiple", "truefalse", "matching"}
-    assert course.path("proefpad").minutes == 20 + 4 + 10
-    assert [q.id for q in course.quizzes["pre-proefpad"].questions] == ["proef-i1", "proef-i2"]
-    assert [q.id for q in course.quizzes["post-proefpad"].questions] == ["proef-i3", "proef-i4"]
+    assert course.path("proefpad").minutes == 20 + 12 + 10
+    assert course.path("proefpad").post_pass_mark == 70
+    pre = course.quizzes["pre-proefpad"]
+    assert [q.id for q in pre.for_form("A").questions] == [f"proef-a{n}" for n in range(1, 7)]
+    assert [q.id for q in pre.for_form("B").questions] == [f"proef-b{n}" for n in range(1, 7)]
+    assert course.quizzes["post-proefpad"].pass_mark == 70 and pre.pass_mark == 0
 
 
 def test_markdown_is_sanitised_and_terms_linked_once_per_section(content):
@@ -85,9 +88,10 @@ def test_unknown_citation(content):
 
 
 def test_duplicate_question_id_across_files(content):
-    edit(content / "quizzes/itembank/proef.yaml", "id: proef-i1", "id: proef-q1")
+    edit(content / "quizzes/itembank/proef.yaml", "id: proef-b6", "id: proef-q1")
+    edit(content / "quizzes/itembank/proef.yaml", "twin: proef-b6", "twin: proef-q1")
     found = problems_for(content)
-    assert found == ["content/quizzes/itembank/proef.yaml:3: duplicate question id 'proef-q1' (first at content/quizzes/proef.quiz.yaml:5)"]
+    assert found == ["content/quizzes/itembank/proef.yaml:104: duplicate question id 'proef-q1' (first at content/quizzes/proef.quiz.yaml:5)"]
 
 
 def test_single_choice_needs_exactly_one_correct(content):
@@ -239,12 +243,93 @@ def test_course_meets_the_content_brief():
         for v in vignettes:
             assert all(len(n.choices) >= 3 for n in v.nodes.values() if not n.ending), v.id
             assert all(sum(not v.nodes[n].ending for n in path) >= 3 for path in paths_to_endings(v)), v.id
-        pre = [q for q in course.item_bank if q.module == m["slug"] and q.form == "pre"]
-        post = [q for q in course.item_bank if q.module == m["slug"] and q.form == "post"]
-        assert pre and post and {q.objective for q in pre} == {q.objective for q in post}, m["slug"]
+        form_a = [q for q in course.item_bank if q.module == m["slug"] and q.form == "A"]
+        form_b = [q for q in course.item_bank if q.module == m["slug"] and q.form == "B"]
+        assert len(form_a) >= 6 and len(form_b) >= 6, m["slug"]
+        objectives = {o.id for o in module.objectives}
+        assert {q.objective for q in form_a} == {q.objective for q in form_b} == objectives, m["slug"]
     assert len(course.item_bank) >= 40
     assert 8 <= len(course.confidence.items) <= 10
     assert stats["glossary_terms"] >= 60
     assert stats["organisations"] >= 20
     basis = course.module("basis")
     assert 30 <= basis.minutes <= 45
+
+
+# --- item bank: parallel forms A and B with twins ---
+
+BANK = "quizzes/itembank/proef.yaml"
+
+
+def test_item_bank_form_must_be_a_or_b(content):
+    edit(content / BANK, "form: B\n    type: single\n    objective: p1", "form: post\n    type: single\n    objective: p1")
+    found = problems_for(content)
+    assert "content/quizzes/itembank/proef.yaml:62: field 'form' must be 'A' or 'B', not 'post'" in found
+
+
+def test_form_a_item_without_twin_is_refused(content):
+    edit(content / BANK, "    twin: proef-b1\n", "")
+    assert problems_for(content) == [
+        "content/quizzes/itembank/proef.yaml:3: a form-A item needs 'twin': the id of its form-B item",
+    ]
+
+
+def test_twin_must_exist_in_the_file(content):
+    edit(content / BANK, "twin: proef-b1", "twin: proef-b9")
+    assert problems_for(content) == [
+        "content/quizzes/itembank/proef.yaml:3: item 'proef-a1': twin 'proef-b9' is not an item of this file",
+        "content/quizzes/itembank/proef.yaml:61: item 'proef-b1': form-B item is the twin of no form-A item",
+    ]
+
+
+def test_twins_are_one_to_one_same_objective_and_type(content):
+    edit(content / BANK, "twin: proef-b3", "twin: proef-b1")
+    found = problems_for(content)
+    assert found == [
+        "content/quizzes/itembank/proef.yaml:22: item 'proef-a3': twin 'proef-b1' is already the twin of 'proef-a1'",
+        "content/quizzes/itembank/proef.yaml:78: item 'proef-b3': form-B item is the twin of no form-A item",
+    ]
+
+
+def test_twin_with_other_objective_or_type(content):
+    edit(content / BANK, "twin: proef-b2", "twin: proef-b1")  # proef-a2 now names b1 ...
+    edit(content / BANK, "twin: proef-b1", "twin: proef-b2")  # ... and proef-a1 names b2
+    found = problems_for(content)
+    assert "content/quizzes/itembank/proef.yaml:3: item 'proef-a1': twin 'proef-b2' tests objective 'p2', not 'p1'" in found
+    assert "content/quizzes/itembank/proef.yaml:3: item 'proef-a1': twin 'proef-b2' is of type 'truefalse', not 'single'" in found
+
+
+def test_twin_must_be_in_form_b_and_b_names_no_twin(content):
+    edit(content / BANK, "twin: proef-b1", "twin: proef-a2")
+    found = problems_for(content)
+    assert "content/quizzes/itembank/proef.yaml:3: item 'proef-a1': twin 'proef-a2' must be a form-B item" in found
+    content2 = content / BANK
+    edit(content2, "twin: proef-a2", "twin: proef-b1")
+    edit(content2, "  - id: proef-b1\n    form: B\n", "  - id: proef-b1\n    form: B\n    twin: proef-a1\n")
+    assert problems_for(content) == [
+        "content/quizzes/itembank/proef.yaml:63: only form-A items name a twin (the B item is named by its A twin)",
+    ]
+
+
+def test_each_form_needs_six_items_and_every_objective(content):
+    assert len(load_course(content).item_bank) == 12
+    with pytest.raises(ContentError) as exc:
+        load_course(content, min_form_items=7)
+    assert [str(p) for p in exc.value.problems] == [
+        "content/quizzes/itembank/proef.yaml:2: form A has 6 items; at least 7 needed",
+        "content/quizzes/itembank/proef.yaml:2: form B has 6 items; at least 7 needed",
+    ]
+    text = (content / BANK).read_text().replace("objective: p2", "objective: p1")
+    (content / BANK).write_text(text)
+    assert problems_for(content) == [
+        "content/quizzes/itembank/proef.yaml:2: form A has no item for objective 'p2'",
+        "content/quizzes/itembank/proef.yaml:2: form B has no item for objective 'p2'",
+    ]
+
+
+def test_path_post_pass_mark_is_read_and_checked(content):
+    edit(content / "reference/paths.yaml", "modules: [proef]", "modules: [proef]\n    post_pass_mark: 85")
+    course = load_course(content)
+    assert course.path("proefpad").post_pass_mark == 85 and course.quizzes["post-proefpad"].pass_mark == 85
+    edit(content / "reference/paths.yaml", "post_pass_mark: 85", "post_pass_mark: 0")
+    assert problems_for(content) == ["content/reference/paths.yaml:7: post_pass_mark must be between 1 and 100"]
