@@ -117,7 +117,7 @@ def test_unknown_module_reference_in_path(content):
 def test_vignette_choice_to_missing_node(content):
     edit(content / "quizzes/vignettes/proef-casus.yaml", "next: goed-einde", "next: nergens")
     found = problems_for(content)
-    assert found[0] == "content/quizzes/vignettes/proef-casus.yaml:17: choice 'a' of node 'midden' leads to unknown node 'nergens'"
+    assert found[0] == "content/quizzes/vignettes/proef-casus.yaml:18: choice 'a' of node 'midden' leads to unknown node 'nergens'"
 
 
 def test_vignette_unreachable_node(content):
@@ -156,6 +156,12 @@ def test_invalid_utf8(content):
     assert "content/modules/02-kapot.md:3: file is not valid UTF-8" in problems_for(content)
 
 
+def test_shipped_content_has_no_answer_cues():
+    from elearn.content.lint import lint_content
+    load_course(REAL_CONTENT)
+    assert [str(p) for p in lint_content(REAL_CONTENT)] == []
+
+
 def test_shipped_content_is_valid_and_complete():
     course = load_course(REAL_CONTENT)
     stats = course_stats(course)
@@ -176,7 +182,7 @@ def test_shipped_content_is_valid_and_complete():
 def test_unknown_field_is_reported(content):
     # A comma inside an unquoted flow-mapping value splits it into a stray key.
     edit(content / "quizzes/vignettes/proef-casus.yaml", 'feedback: "Goed, dat bouwt vertrouwen."', "feedback: Goed, dat bouwt vertrouwen.")
-    assert problems_for(content) == ["content/quizzes/vignettes/proef-casus.yaml:11: unknown field 'dat bouwt vertrouwen.' in choice"]
+    assert problems_for(content) == ["content/quizzes/vignettes/proef-casus.yaml:12: unknown field 'dat bouwt vertrouwen.' in choice"]
 
 
 OFFICIAL_NUMBERS = {"112", "101", "100", "1813", "106", "1712", "078151020", "070245245"}
@@ -333,3 +339,48 @@ def test_path_post_pass_mark_is_read_and_checked(content):
     assert course.path("proefpad").post_pass_mark == 85 and course.quizzes["post-proefpad"].pass_mark == 85
     edit(content / "reference/paths.yaml", "post_pass_mark: 85", "post_pass_mark: 0")
     assert problems_for(content) == ["content/reference/paths.yaml:7: post_pass_mark must be between 1 and 100"]
+
+
+# --- answer-cue lint (elearn content check) ---
+
+def test_lint_passes_on_the_fixture_content(content):
+    from elearn.content.lint import lint_content
+    assert lint_content(content) == []
+
+
+def test_lint_reports_each_cue_with_path_and_line(content):
+    """A crafted cue-laden module: keyed options longest, every statement 'niet waar', best choice first and longest."""
+    from elearn.content.lint import lint_content
+    quiz = content / "quizzes/proef.quiz.yaml"
+    edit(quiz, "text: Het juiste antwoord,", "text: Het juiste antwoord dat veel langer is dan de rest,")
+    bank = content / BANK
+    text = bank.read_text().replace("text: Juist antwoord,", "text: Het juiste en veel langere antwoord,")
+    text = text.replace("correct: true\n    feedback_true", "correct: false\n    feedback_true")
+    bank.write_text(text)
+    vignette = content / "quizzes/vignettes/proef-casus.yaml"
+    lines = vignette.read_text().split("\n")
+    lines[10], lines[11] = lines[11], lines[10]  # the best choice first again
+    lines[16], lines[17] = lines[17], lines[16]
+    vignette.write_text("\n".join(lines).replace("text: Open vraag stellen,", "text: Een open vraag stellen over hoe het gaat,"))
+    found = [str(p) for p in lint_content(content)]
+    longest = "module 'proef': the keyed option is strictly the longest in 7 of 7 single-choice items (at most 40 % allowed)"
+    bank_items = [(3, "a1"), (22, "a3"), (51, "a6"), (61, "b1"), (78, "b3"), (104, "b6")]
+    v = "content/quizzes/vignettes/proef-casus.yaml"
+    assert found == [
+        "content/quizzes/itembank/proef.yaml:2: true/false items keyed 'waar' in 0 of 4 (0 %); keep it within 40-60 %",
+        *[f"content/quizzes/itembank/proef.yaml:{line}: proef-{i}: {longest}" for line, i in bank_items],
+        f"content/quizzes/proef.quiz.yaml:5: proef-q1: {longest}",
+        f"{v}:8: node 'start': module 'proef': the best choice is listed first in 2 of 2 vignette decision points (at most 40 % allowed)",
+        f"{v}:8: node 'start': module 'proef': the best choice is strictly the longest in 1 of 2 vignette decision points (at most 40 % allowed)",
+        f"{v}:14: node 'midden': module 'proef': the best choice is listed first in 2 of 2 vignette decision points (at most 40 % allowed)",
+    ]
+
+
+def test_true_false_balance_allows_one_off_with_an_odd_count():
+    from elearn.content.lint import _true_false_balance
+    items = lambda *keys: [{"type": "truefalse", "correct": k} for k in keys]  # noqa: E731
+    assert _true_false_balance("q.yaml", 4, items(True, False, False)) == []
+    assert _true_false_balance("q.yaml", 4, items(True, True, False, False, False)) == []
+    assert _true_false_balance("q.yaml", 4, items(True, False, False, False, False)) != []
+    assert _true_false_balance("q.yaml", 4, items(True, True, True, False)) != []
+    assert _true_false_balance("q.yaml", 4, [{"type": "single"}]) == []
