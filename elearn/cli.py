@@ -128,13 +128,19 @@ def _content_dir() -> str:
 
 @content.command("check")
 def content_check():
-    """Validate all content; print one 'path:line: problem' per problem."""
+    """Validate all content and look for answer cues; print one 'path:line: problem' per problem."""
     from .content import ContentError, load_course
+    from .content.lint import lint_content
 
     try:
         course = load_course(_content_dir())
     except ContentError as exc:
         for problem in exc.problems:
+            click.echo(str(problem))
+        sys.exit(1)
+    cues = lint_content(_content_dir())
+    if cues:
+        for problem in cues:
             click.echo(str(problem))
         sys.exit(1)
     click.echo(f"content ok: {len(course.modules)} modules, {len(course.vignettes)} vignettes, "

@@ -1,7 +1,7 @@
 """Immutable course content, as the loader builds it from files."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Mapping
 
@@ -86,7 +86,8 @@ class Question:
     options: tuple[Option, ...] = ()
     pairs: tuple[Pair, ...] = ()
     extra_rights: tuple[str, ...] = ()
-    form: str | None = None  # item bank only: pre | post
+    form: str | None = None  # item bank only: A | B (parallel forms)
+    twin: str | None = None  # item bank, form A only: the id of its form-B twin
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,20 @@ class Quiz:
     partial_credit: bool = True
     module: str | None = None
     version: str = ""
+    #: path tests only: form ("A"/"B") -> that form's items; ``questions`` holds both forms
+    forms: Mapping[str, tuple[Question, ...]] = field(default_factory=dict)
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    def for_form(self, form: str | None) -> "Quiz":
+        """The quiz as one attempt takes it: a path test narrowed to one parallel form.
+
+        A module quiz (or ``form`` None) is returned unchanged.
+        """
+        if not self.forms or form is None:
+            return self
+        return replace(self, questions=self.forms[form], forms={})
 
 
 @dataclass(frozen=True)
@@ -206,6 +218,8 @@ class LearningPath:
     sectors: tuple[str, ...]
     modules: tuple[str, ...]
     minutes: int
+    #: percentage the post-test must reach before the certificate is issued
+    post_pass_mark: int = 70
 
 
 @dataclass(frozen=True)

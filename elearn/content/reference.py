@@ -91,6 +91,10 @@ def parse_referral_map(data, path: str, problems: list[Problem]) -> ReferralMap 
                        MappingProxyType(vocab["kinds"]), tuple(orgs))
 
 
+#: post-test pass mark of a path that does not set ``post_pass_mark``
+DEFAULT_POST_PASS_MARK = 70
+
+
 def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[LearningPath, int]]:
     """Return (path, line) pairs; module references are checked by the loader."""
     f = Fields(path, problems)
@@ -100,7 +104,7 @@ def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[Learning
     for raw in f.get(data, "paths", list, default=[]):
         if f.mapping(raw, "path") is None:
             continue
-        f.known(raw, {"slug", "title", "description", "sectors", "modules"}, "path")
+        f.known(raw, {"slug", "title", "description", "sectors", "modules", "post_pass_mark"}, "path")
         slug, title = f.ident(raw, "slug"), f.get(raw, "title", str)
         description = f.get(raw, "description", str)
         sectors = f.str_list(raw, "sectors", required=False)
@@ -110,9 +114,12 @@ def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[Learning
         modules = f.str_list(raw, "modules")
         if "modules" in raw and not modules:
             f.problem(raw.line_of("modules"), "a path needs at least one module")
+        pass_mark = f.get(raw, "post_pass_mark", int, required=False, default=DEFAULT_POST_PASS_MARK)
+        if not 0 < pass_mark <= 100:
+            f.problem(raw.line_of("post_pass_mark"), "post_pass_mark must be between 1 and 100")
         if slug and title and description and modules:
             f.unique(seen, slug, raw.line, "path slug")
-            out.append((LearningPath(slug, title, description, sectors, modules, 0), raw.line))
+            out.append((LearningPath(slug, title, description, sectors, modules, 0, pass_mark), raw.line))
     return out
 
 
