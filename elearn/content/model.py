@@ -20,6 +20,8 @@ class Source:
     year: int | None
     file: str | None = None
     url: str | None = None
+    #: the date (YYYY-MM-DD) the url was last checked
+    checked: str | None = None
 
 
 @dataclass(frozen=True)
