@@ -196,7 +196,10 @@ def load_course(
 
     leaflet = None
     leaflet_file = root / "reference" / "leaflet.yaml"
-    if leaflet_file.exists() and not modules_failed:
+    # A broken module, term or organisation would make the leaflet's references look unknown too.
+    upstream = {r.rel(glossary_file), r.rel(org_file)}
+    upstream_failed = modules_failed or any(p.path in upstream for p in r.problems)
+    if leaflet_file.exists() and not upstream_failed:
         data, _ = r.yaml(leaflet_file)
         if data is not None:
             leaflet = parse_leaflet(data, r.rel(leaflet_file), r.problems, by_slug,
