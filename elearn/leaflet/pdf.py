@@ -4,6 +4,7 @@ Flask-free: it draws a :class:`~elearn.leaflet.service.LeafletView` with the lab
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 
@@ -36,8 +37,9 @@ def _split_lead(html: str) -> tuple[str, str]:
     return "", plain_text(html)
 
 
-def _short_url(url: str) -> str:
-    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+def _domain(url: str) -> str:
+    """``https://www.sensoa.be/x`` as ``sensoa.be``: what a reader types."""
+    return re.sub(r"^https?://(www\.)?", "", url).split("/", 1)[0]
 
 
 class _Leaflet(FPDF):
@@ -81,51 +83,66 @@ def render_leaflet_pdf(view: LeafletView, labels: dict | None = None,
     pdf.multi_cell(0, 5, clean(leaflet.subtitle) + region, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
-    size = 8.2
-    with pdf.text_columns(ncols=2, gutter=6, text_align="LEFT") as cols:
-        def heading(text: str) -> None:
-            pdf.set_text_color(*ACCENT)
-            pdf.set_font(FONT, "B", 10)
-            with cols.paragraph(top_margin=2.5, bottom_margin=0.8, line_height=1.1) as par:
-                par.write(clean(text))
+    size = 9  # side one; the addresses get more room on side two
+    cols = None
 
-        def item(lead: str, text: str, bullet: str = "•") -> None:
-            with cols.paragraph(bottom_margin=0.6, line_height=1.15) as par:
-                pdf.set_text_color(*INK)
+    def columns():
+        return pdf.text_columns(ncols=2, gutter=7, text_align="LEFT", balance=True)
+
+    def heading(text: str) -> None:
+        pdf.set_text_color(*ACCENT)
+        pdf.set_font(FONT, "B", 10.5)
+        with cols.paragraph(top_margin=2.5, bottom_margin=0.8, line_height=1.1) as par:
+            par.write(clean(text))
+
+    def item(lead: str, text: str, bullet: str = "•") -> None:
+        with cols.paragraph(bottom_margin=0.7, line_height=1.15) as par:
+            pdf.set_text_color(*INK)
+            pdf.set_font(FONT, "", size)
+            par.write(f"{bullet} ")
+            if lead:
+                pdf.set_font(FONT, "B", size)
+                par.write(clean(lead) + " ")
                 pdf.set_font(FONT, "", size)
-                par.write(f"{bullet} ")
-                if lead:
-                    pdf.set_font(FONT, "B", size)
-                    par.write(clean(lead) + " ")
-                    pdf.set_font(FONT, "", size)
-                par.write(clean(text))
+            par.write(clean(text))
 
-        def small(text: str) -> None:
-            pdf.set_text_color(*MUTED)
-            pdf.set_font(FONT, "", 6.8)
-            with cols.paragraph(bottom_margin=0.6, line_height=1.1) as par:
-                par.write(clean(text))
+    def small(text: str) -> None:
+        pdf.set_text_color(*MUTED)
+        pdf.set_font(FONT, "", 7)
+        with cols.paragraph(bottom_margin=0.6, line_height=1.1) as par:
+            par.write(clean(text))
 
-        for section in view.sections:
-            block = section.block
-            heading(block.heading)
-            for entry in block.items:
-                item(*_split_lead(entry.html))
-            for org in section.organisations:
-                contact = [org.phone and f"{labels['phone']} {org.phone}", org.email,
-                           org.url and _short_url(org.url)]
-                text = " · ".join(c for c in contact if c)
-                kinds = view.kinds_of(org)
-                item(org.name + ".", f"{kinds}." + (f" {text}" if text else ""), bullet="›")
-            if block.sources:
-                small(f"{labels['sources']}: " + "; ".join(
-                    f"{s.publisher}, \u201c{s.title}\u201d ({_short_url(s.url)}, {labels['checked']} {s.checked})"
-                    for s in block.sources))
-            elif section.origin_title:
-                small(f"{labels['from_course']} \u201c{section.origin_title}\u201d.")
-        if leaflet.footer:
-            pdf.set_text_color(*MUTED)
-            pdf.set_font(FONT, "", 7)
-            with cols.paragraph(top_margin=3, line_height=1.1) as par:
-                par.write(clean(leaflet.footer) + (f" ({labels['checked']} {view.checked})" if view.checked else ""))
+    # Side one: what the course teaches; side two: the addresses (a block of organisations
+    # starts a new page once side one has content).
+    stack = contextlib.ExitStack()
+    cols = stack.enter_context(columns())
+    written = False
+    for section in view.sections:
+        block = section.block
+        if block.kind == "organisations" and written:
+            stack.close()
+            pdf.add_page()
+            cols = stack.enter_context(columns())
+            size = 10
+        heading(block.heading)
+        written = True
+        for entry in block.items:
+            item(*_split_lead(entry.html))
+        for org in section.organisations:
+            contact = [org.phone and f"{labels['phone']} {org.phone}", org.email,
+                       org.url and _domain(org.url)]
+            text = " · ".join(c for c in contact if c)
+            item(org.name + ".", f"{view.kinds_of(org)}." + (f" {text}" if text else ""), bullet="›")
+        if block.sources:
+            small(f"{labels['sources']}: " + "; ".join(
+                f"{s.publisher}, \u201c{s.title}\u201d ({_domain(s.url)}, {labels['checked']} {s.checked})"
+                for s in block.sources))
+        elif section.origin_title:
+            small(f"{labels['from_course']} \u201c{section.origin_title}\u201d.")
+    if leaflet.footer:
+        pdf.set_text_color(*MUTED)
+        pdf.set_font(FONT, "", 7.5)
+        with cols.paragraph(top_margin=3, line_height=1.1) as par:
+            par.write(clean(leaflet.footer) + (f" ({labels['checked']} {view.checked})" if view.checked else ""))
+    stack.close()
     return bytes(pdf.output())
