@@ -141,16 +141,18 @@ def test_confidence_statements_ask_one_thing_with_a_short_label(real_course):
     items = real_course.confidence.items
     ids = [i.id for i in items]
     assert not {"conf-seks", "conf-termen", "conf-schadebeperking", "conf-kaart"} & set(ids)  # retired, never reused
-    shorts = [i.short for i in items]
-    assert all(shorts) and len(set(shorts)) == len(shorts) and max(len(s) for s in shorts) <= 40
+    labels = [i.label for i in items]
+    assert all(labels) and len(set(labels)) == len(labels) and max(len(s) for s in labels) <= 32
     assert all(" en om " not in i.text and ", en " not in i.text for i in items)
     scale = real_course.confidence
     assert (scale.min, scale.max, scale.low, scale.high) == (1, 5, "helemaal niet zeker", "helemaal zeker")
 
 
-def test_confidence_statement_without_short_label_fails(content):
-    edit(content / "quizzes/confidence.yaml", "short: Druggebruik bevragen, ", "")
-    assert problems_for(content) == ["content/quizzes/confidence.yaml:4: missing field 'short'"]
+def test_confidence_statement_without_label_or_with_a_used_one_fails(content):
+    edit(content / "quizzes/confidence.yaml", "label: Druggebruik bevragen, ", "")
+    assert problems_for(content) == ["content/quizzes/confidence.yaml:4: missing field 'label'"]
+    edit(content / "quizzes/confidence.yaml", "{id: conf-drugs, ", "{id: conf-drugs, label: Seksueel gedrag bevragen, ")
+    assert problems_for(content) == ["content/quizzes/confidence.yaml:4: label 'Seksueel gedrag bevragen' is already used by 'conf-seks'"]
 
 
 def test_source_list_shows_readable_references(real_app):

@@ -154,8 +154,8 @@ class Vignette:
 class ConfidenceItem:
     id: str
     text: str
-    #: a short distinct label (a few words) for charts and tables
-    short: str = ""
+    #: a short, distinct name (at most 32 characters) for the trainer's chart
+    label: str = ""
 
 
 @dataclass(frozen=True)

@@ -168,8 +168,12 @@ def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[Learning
     return out
 
 
+#: longest short label of a confidence statement (shown in the trainer's chart)
+LABEL_MAX = 32
+
+
 def parse_confidence(data, path: str, problems: list[Problem]) -> ConfidenceScale | None:
-    """Build the self-efficacy scale."""
+    """Build the self-efficacy scale; every statement has a short, distinct ``label``."""
     f = Fields(path, problems)
     if f.mapping(data, "confidence file") is None:
         return None
@@ -178,17 +182,19 @@ def parse_confidence(data, path: str, problems: list[Problem]) -> ConfidenceScal
     if not (isinstance(low_v, int) and isinstance(high_v, int) and low_v < high_v):
         f.problem(data.line_of("scale"), "scale min and max must be whole numbers, min < max")
         low_v, high_v = 1, 5
-    items, seen, shorts = [], {}, {}
+    items, seen, labels = [], {}, {}
     for raw in f.get(data, "items", list, default=[]):
         if f.mapping(raw, "item") is None:
             continue
-        f.known(raw, {"id", "text", "short"}, "item")
-        iid, text, short = f.ident(raw), f.get(raw, "text", str), f.get(raw, "short", str)
-        if iid and text and short:
+        f.known(raw, {"id", "text", "label"}, "item")
+        iid, text, label = f.ident(raw), f.get(raw, "text", str), f.get(raw, "label", str)
+        if label and len(label) > LABEL_MAX:
+            f.problem(raw.line_of("label"), f"label is {len(label)} characters long; keep it to {LABEL_MAX} (a chart label)")
+        elif label in labels:
+            f.problem(raw.line_of("label"), f"label {label!r} is already used by '{labels[label]}'")
+        if iid and text and label:
             f.unique(seen, iid, raw.line, "item id")
-            if short in shorts:
-                f.problem(raw.line_of("short"), f"short label {short!r} is already used by '{shorts[short]}'")
-            shorts[short] = iid
-            items.append(ConfidenceItem(iid, text, short))
+            labels.setdefault(label, iid)
+            items.append(ConfidenceItem(iid, text, label))
     return ConfidenceScale(low_v, high_v, str(scale.get("low", "")), str(scale.get("high", "")),
                            tuple(items))
