@@ -94,12 +94,13 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .certs.routes import bp as certs_bp
+    from .leaflet.routes import bp as leaflet_bp
     from .learn.routes import bp as learn_bp
     from .main.routes import bp as main_bp
     from .quiz.routes import bp as quiz_bp
     from .trainer.routes import bp as trainer_bp
 
-    for bp in (main_bp, auth_bp, learn_bp, quiz_bp, certs_bp, trainer_bp, admin_bp):
+    for bp in (main_bp, auth_bp, learn_bp, quiz_bp, certs_bp, trainer_bp, admin_bp, leaflet_bp):
         app.register_blueprint(bp)
 
 

@@ -31,6 +31,8 @@ EXPECTED = {
     "static": ("GET", PUBLIC),
     "learn.glossary": ("GET", PUBLIC),
     "learn.referral_map": ("GET", PUBLIC),
+    "leaflet.page": ("GET", PUBLIC),
+    "leaflet.pdf": ("GET", PUBLIC),
     "certs.verify": ("GET", PUBLIC),
     "certs.issuer": ("GET", PUBLIC),
     "auth.login": ("GET", (200, 302, 302, 302, 302, 302)),

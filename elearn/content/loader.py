@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Callable
 
 from .errors import ContentError, Problem
+from .leaflet import parse_leaflet
 from .model import Course, LearningPath, Quiz
 from .modules import parse_module
 from .questions import FORMS, MIN_FORM_ITEMS, parse_item_bank, parse_quiz_file
@@ -199,6 +200,17 @@ def load_course(
         elif data is not None:
             r.problems.append(Problem(r.rel(labels_file), 1, "expected a mapping 'labels' of file name to name"))
 
+    leaflet = None
+    leaflet_file = root / "reference" / "leaflet.yaml"
+    # A broken module, term or organisation would make the leaflet's references look unknown too.
+    upstream = {r.rel(glossary_file), r.rel(org_file)}
+    upstream_failed = modules_failed or any(p.path in upstream for p in r.problems)
+    if leaflet_file.exists() and not upstream_failed:
+        data, _ = r.yaml(leaflet_file)
+        if data is not None:
+            leaflet = parse_leaflet(data, r.rel(leaflet_file), r.problems, by_slug,
+                                    {t.id: t for t in glossary}, referral_map)
+
     if r.problems:
         raise ContentError(sorted(set(r.problems), key=lambda p: (p.path, p.line, p.message)))
 
@@ -210,7 +222,7 @@ def load_course(
         vignettes=MappingProxyType(vignettes), item_bank=tuple(item_bank),
         confidence=confidence, glossary=tuple(sorted(glossary, key=lambda t: t.term.lower())),
         referral_map=referral_map, paths=tuple(paths), version=version,
-        source_labels=MappingProxyType(source_labels),
+        source_labels=MappingProxyType(source_labels), leaflet=leaflet,
     )
 
 

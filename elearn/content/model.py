@@ -20,6 +20,8 @@ class Source:
     year: int | None
     file: str | None = None
     url: str | None = None
+    #: the date (YYYY-MM-DD) the url was last checked
+    checked: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,8 @@ class Vignette:
 class ConfidenceItem:
     id: str
     text: str
+    #: a short, distinct name (at most 32 characters) for the trainer's chart
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -197,9 +201,12 @@ class Organisation:
     offer: str
     source: str
     checked: str
-    website: str | None = None
+    #: the official website (https)
+    url: str | None = None
     phone: str | None = None
     email: str | None = None
+    #: the page (URL) that states the phone number or e-mail address
+    contact_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -208,6 +215,27 @@ class ReferralMap:
     audiences: Mapping[str, str]
     kinds: Mapping[str, str]
     organisations: tuple[Organisation, ...]
+    #: region id -> the region it lies in (a province lies in Vlaanderen, Vlaanderen in België)
+    region_parents: Mapping[str, str] = field(default_factory=dict)
+
+    def region_chain(self, region: str) -> tuple[str, ...]:
+        """The region and every region it lies in, innermost first."""
+        chain = [region]
+        while chain[-1] in self.region_parents and len(chain) <= len(self.region_parents):
+            chain.append(self.region_parents[chain[-1]])
+        return tuple(chain)
+
+    def serves(self, org: Organisation, region: str) -> bool:
+        """Whether a worker in ``region`` can use ``org``: it works in that region, in a region
+        containing it (all of Vlaanderen, all of Belgium) or in a part of it (a province)."""
+        if not region:
+            return True
+        wider = set(self.region_chain(region))
+        return any(r in wider or region in self.region_chain(r) for r in org.regions)
+
+    def for_region(self, region: str) -> tuple[Organisation, ...]:
+        """The organisations a worker in ``region`` can use, in file order."""
+        return tuple(o for o in self.organisations if self.serves(o, region))
 
 
 @dataclass(frozen=True)
@@ -237,6 +265,8 @@ class Course:
     version: str
     #: readable names of source documents cited by file name
     source_labels: Mapping[str, str] = field(default_factory=dict)
+    #: the printable leaflet for JAC/CAW workers (reference/leaflet.yaml), see content/leaflet.py
+    leaflet: object | None = None
     _modules_by_slug: Mapping[str, Module] = field(default_factory=dict, repr=False)
     _vignettes_by_module: Mapping[str, tuple[Vignette, ...]] = field(default_factory=dict, repr=False)
 
