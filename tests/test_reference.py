@@ -114,7 +114,7 @@ def test_referral_map_page_filters_by_province_and_links_the_contact_page(real_a
     assert "AZ Delta, Rumbeke" in page and "De DrugLijn" in page
     assert "UZ Gent" not in page and "Stichting Mainline" not in page
     page = client.get("/sociale-kaart").get_data(as_text=True)
-    assert 'href="tel:+3232476666"' in page and "itg.be/en/clinics/service/emergencies" in page
+    assert 'href="tel:078151020"' in page and "itg.be/en/clinics/service/emergencies" in page
     assert "003_605281ff6268c4af.txt" not in client.get("/sociale-kaart?country=NL").get_data(as_text=True)
 
 
