@@ -1,0 +1,71 @@
+"""Paired gain statistics against hand-computed examples."""
+import pytest
+
+from elearn.trainer.stats import MIN_PAIRS, paired_gain, t_critical
+
+
+def test_five_pairs_hand_computed():
+    # differences 20, 15, 10, 20, 5: mean 14; squared deviations 36+1+16+36+81 = 170, variance
+    # 170/4 = 42.5, sd 6.5192; standard error 6.5192/sqrt(5) = 2.9155; t(4) = 2.7764.
+    pre = {"a": 40, "b": 50, "c": 60, "d": 70, "e": 80}
+    post = {"a": 60, "b": 65, "c": 70, "d": 90, "e": 85}
+    g = paired_gain(pre, post, 100)
+    assert g.n == 5 and g.enough and not g.no_spread
+    assert g.mean_pre == 60 and g.mean_post == 74 and g.mean_gain == 14
+    assert g.sd_gain == pytest.approx(6.5192, abs=1e-4)
+    assert g.ci[0] == pytest.approx(14 - 8.0945, abs=1e-3) and g.ci[1] == pytest.approx(14 + 8.0945, abs=1e-3)
+    assert g.d_z == pytest.approx(2.1475, abs=1e-4)
+    assert g.normalised_gain == pytest.approx(14 / 40)  # Hake: (74 - 60) / (100 - 60)
+    assert g.only_pre == g.only_post == 0
+
+
+def test_confidence_scale_hand_computed():
+    # differences 2, 1, 1, 1, 1: mean 1.2, variance 0.8/4 = 0.2, sd 0.4472, se 0.2, half-width 2.7764 * 0.2
+    g = paired_gain({i: v for i, v in enumerate([2, 3, 2, 4, 3])}, {i: v for i, v in enumerate([4, 4, 3, 5, 4])}, 5)
+    assert g.mean_pre == pytest.approx(2.8) and g.mean_post == pytest.approx(4.0) and g.mean_gain == pytest.approx(1.2)
+    assert g.ci == pytest.approx((1.2 - 0.55528, 1.2 + 0.55528), abs=1e-4)
+    assert g.d_z == pytest.approx(2.6833, abs=1e-4)
+    assert g.normalised_gain == pytest.approx(1.2 / 2.2)
+
+
+def test_learner_with_only_a_pretest_is_left_out():
+    # pairs a (50 -> 80) and b (70 -> 70); c has only a pre-test, d only a post-test.
+    g = paired_gain({"a": 50, "b": 70, "c": 30}, {"a": 80, "b": 70, "d": 100}, 100)
+    assert g.n == 2 and g.only_pre == 1 and g.only_post == 1 and not g.enough
+    assert g.mean_pre == 60 and g.mean_post == 75 and g.mean_gain == 15
+    # differences 30 and 0: sd = sqrt(2 * 15^2) = 21.2132; half-width 12.7062 * 21.2132 / sqrt(2) = 190.593
+    assert g.ci == pytest.approx((15 - 190.593, 15 + 190.593), abs=1e-3)
+    assert g.d_z == pytest.approx(15 / 21.2132, abs=1e-4)
+
+
+def test_zero_variance():
+    g = paired_gain({"a": 50, "b": 60, "c": 70}, {"a": 60, "b": 70, "c": 80}, 100)
+    assert g.mean_gain == 10 and g.sd_gain == 0 and g.no_spread
+    assert g.ci == (10, 10) and g.d_z is None
+    assert g.normalised_gain == pytest.approx(0.25)
+    same = paired_gain({"a": 3, "b": 3}, {"a": 3, "b": 3}, 5)
+    assert same.mean_gain == 0 and same.no_spread and same.d_z is None
+
+
+def test_fewer_than_two_pairs_and_none():
+    one = paired_gain({"a": 100}, {"a": 90}, 100)
+    assert one.n == 1 and one.mean_gain == -10 and one.ci is None and one.d_z is None and one.sd_gain is None
+    assert one.normalised_gain is None  # started at the maximum: no room to improve
+    assert not one.no_spread
+    empty = paired_gain({"a": 40}, {}, 100)
+    assert empty.n == 0 and empty.mean_pre is None and empty.mean_gain is None and empty.only_pre == 1
+    assert not empty.enough and MIN_PAIRS == 5
+
+
+def test_t_critical_values():
+    assert t_critical(1) == 12.7062 and t_critical(4) == 2.7764 and t_critical(30) == 2.0423
+    # above the table: published values t(0.975, 40/60/120) and the normal limit
+    assert t_critical(40) == pytest.approx(2.0211, abs=5e-4)
+    assert t_critical(60) == pytest.approx(2.0003, abs=5e-4)
+    assert t_critical(120) == pytest.approx(1.9799, abs=5e-4)
+    assert t_critical(10 ** 6) == pytest.approx(1.95996, abs=1e-4)
+    # the expansion joins the table smoothly
+    assert t_critical(31) < t_critical(30) and t_critical(31) == pytest.approx(2.0395, abs=5e-4)
+    assert t_critical(10, confidence=0.90) == pytest.approx(1.8125, abs=2e-3)
+    with pytest.raises(ValueError):
+        t_critical(0)
