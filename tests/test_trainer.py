@@ -13,7 +13,7 @@ from conftest import get_token, login, make_user, post_form
 from helpers import fill_confidence, read_all, take_quiz, walk_vignette
 
 from elearn.extensions import db
-from elearn.models import (AttemptAnswer, CohortMember, QuizAttempt, SectionRead, SurveyAnswer,
+from elearn.models import (AttemptAnswer, Cohort, CohortMember, QuizAttempt, SectionRead, SurveyAnswer,
                            SurveyResponse, User, utcnow)
 
 
@@ -40,7 +40,7 @@ def test_trainer_creates_cohort_learners_join_and_progress_shows(app, trainer, l
     page = trainer.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
     assert "Lea Leerling" in page and "Ander Persoon" in page
     assert "2 deelnemers" in page
-    assert "Proefmodule: 100%" in page
+    assert 'title="Proefmodule: 100\u00a0%"' in page and '<abbr title="Proefmodule">M1</abbr> 100\u00a0%' in page
     assert "leerling@example.org" not in page  # trainers do not see e-mail addresses
     in_progress = trainer.get(f"/trainer/cohorts/{cohort_id}?state=in_progress").get_data(as_text=True)
     assert "Lea Leerling" in in_progress and "Ander Persoon" not in in_progress
@@ -66,10 +66,27 @@ def test_renewed_code_revokes_the_old_one(app, trainer, learner):
 
 def test_expired_code(app, trainer, learner):
     cohort_id, code = create_cohort(trainer)
-    yesterday = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
-    post_form(trainer, f"/trainer/cohorts/{cohort_id}/manage", {"expires_on": yesterday, "seat_limit": ""})
+    today = utcnow().date().isoformat()
+    assert post_form(trainer, f"/trainer/cohorts/{cohort_id}/manage", {"expires_on": today, "seat_limit": ""}).status_code == 302
+    with app.app_context():  # the day passes
+        cohort = db.session.get(Cohort, cohort_id)
+        cohort.invite_expires_at = utcnow() - datetime.timedelta(minutes=1)
+        db.session.commit()
     response = join(learner, code)
     assert response.status_code == 400 and "verlopen" in response.get_data(as_text=True)
+    manage = trainer.get(f"/trainer/cohorts/{cohort_id}/manage").get_data(as_text=True)
+    assert "Deze code is verlopen: niemand kan nog aansluiten." in manage
+
+
+def test_past_expiry_date_is_refused(app, trainer, learner):
+    cohort_id, code = create_cohort(trainer)
+    yesterday = (utcnow().date() - datetime.timedelta(days=1)).isoformat()
+    response = post_form(trainer, f"/trainer/cohorts/{cohort_id}/manage", {"expires_on": yesterday, "seat_limit": "12"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Deze datum ligt in het verleden. Kies vandaag of later, of laat het veld leeg." in page
+    assert f'value="{yesterday}"' in page and 'value="12"' in page  # the input is kept to correct
+    assert join(learner, code).status_code == 302  # nothing was saved: the code still works
 
 
 def test_join_link_prefills_code(trainer, learner):
@@ -231,15 +248,30 @@ def test_summary_zero_spread_has_no_effect_size(app, trainer):
     assert _cells(page, "Hele toets") == ["5", "50,0", "100,0", "+50,0", "+50,0 tot +50,0", "+1,00", "geen spreiding"]
 
 
+def _add_attempt(app, uid: int, quiz_id: str, score: float):
+    """A submitted attempt with every answer's credit equal to the score (retakes of the pre- and
+    post-test are stored like this; the quiz pages decide whether a learner may retake)."""
+    now = utcnow()
+    with app.app_context():
+        attempt = QuizAttempt(user_id=uid, quiz_id=quiz_id, kind=quiz_id[:3] + "test", seed=1, content_version="x",
+                              started_at=now, submitted_at=now, score=score, passed=score >= 70)
+        db.session.add(attempt)
+        db.session.flush()
+        for q in app.extensions["course"].quizzes[quiz_id].questions:
+            db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=q.id, response='["a"]',
+                                         credit=score / 100, saved_at=now))
+        db.session.commit()
+
+
 def test_summary_gain_uses_the_first_attempts(app, trainer, learner):
     cohort_id, code = create_cohort(trainer)
     join(learner, code)
-    take_quiz(learner, app, "pre-proefpad", correct=True)
-    take_quiz(learner, app, "pre-proefpad", correct=False)
-    take_quiz(learner, app, "post-proefpad", correct=False)
-    take_quiz(learner, app, "post-proefpad", correct=True)
+    take_quiz(learner, app, "pre-proefpad", correct=True)   # first pre-test: 100
+    _add_attempt(app, learner.user_id, "pre-proefpad", 0)
+    take_quiz(learner, app, "post-proefpad", correct=False)  # first post-test: 0
+    _add_attempt(app, learner.user_id, "post-proefpad", 100)
     page = trainer.get(f"/trainer/cohorts/{cohort_id}/summary").get_data(as_text=True)
-    # first pre-test 100, first post-test 0: a loss, although the best and the latest scores say otherwise
+    # a loss from 100 to 0, although the best and the latest scores would show a gain
     assert _cells(page, "Hele toets")[:4] == ["1", "100,0", "0,0", "−100,0"]
     assert _cells(page, "Proefmodule")[:4] == ["1", "100,0", "0,0", "−100,0"]
 

@@ -152,6 +152,8 @@ class Vignette:
 class ConfidenceItem:
     id: str
     text: str
+    #: optional short name for the trainer's chart (the full text is in the table)
+    label: str = ""
 
 
 @dataclass(frozen=True)

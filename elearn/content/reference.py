@@ -116,6 +116,10 @@ def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[Learning
     return out
 
 
+#: longest short label of a confidence statement (shown in the trainer's chart)
+LABEL_MAX = 32
+
+
 def parse_confidence(data, path: str, problems: list[Problem]) -> ConfidenceScale | None:
     """Build the self-efficacy scale."""
     f = Fields(path, problems)
@@ -131,8 +135,11 @@ def parse_confidence(data, path: str, problems: list[Problem]) -> ConfidenceScal
         if f.mapping(raw, "item") is None:
             continue
         iid, text = f.ident(raw), f.get(raw, "text", str)
+        label = f.get(raw, "label", str, required=False, default="") or ""
+        if len(label) > LABEL_MAX:
+            f.problem(raw.line_of("label"), f"label is {len(label)} characters long; keep it to {LABEL_MAX} (a chart label)")
         if iid and text:
             f.unique(seen, iid, raw.line, "item id")
-            items.append(ConfidenceItem(iid, text))
+            items.append(ConfidenceItem(iid, text, label.strip()))
     return ConfidenceScale(low_v, high_v, str(scale.get("low", "")), str(scale.get("high", "")),
                            tuple(items))

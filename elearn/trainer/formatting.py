@@ -6,6 +6,7 @@ Taalunie advises ("58 %"); English gets a decimal point and "58%". A missing val
 from __future__ import annotations
 
 from babel import Locale
+from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from flask import Blueprint
 from flask_babel import get_locale
@@ -49,8 +50,16 @@ def percent(value, locale: Locale | str | None = None) -> str:
     return pattern.replace("#,##0", text)
 
 
+def datetime_utc(value, locale: Locale | str | None = None) -> str:
+    """A stored (naive, UTC) moment as date and time in the reader's locale, or a dash."""
+    if value is None:
+        return DASH
+    return format_datetime(value, "medium", locale=_locale(locale))
+
+
 def register(bp: Blueprint) -> None:
     """Make the formatters available to every template as filters."""
     bp.add_app_template_filter(number, "number")
     bp.add_app_template_filter(signed, "signed")
     bp.add_app_template_filter(percent, "percent")
+    bp.add_app_template_filter(datetime_utc, "format_datetime_utc")

@@ -11,7 +11,7 @@ from ..access import cohort_or_404, role_required, visible_cohorts_query
 from ..auth.forms import ActionForm
 from ..course import get_course
 from ..extensions import db, limiter
-from ..models import Cohort, CohortMember
+from ..models import Cohort, CohortMember, utcnow
 from . import cohorts as service
 from .forms import CoTrainerForm, CohortForm, InviteForm, JoinForm
 
@@ -82,7 +82,9 @@ def manage(cohort_id: int):
         return redirect(url_for(".manage", cohort_id=cohort.id))
     return render_template("trainer/manage.html", cohort=cohort, form=form, co_form=co_form,
                            action_form=ActionForm(), trainers=service.trainers_of(cohort),
-                           members=service.member_count(cohort.id)), 400 if form.is_submitted() else 200
+                           members=service.member_count(cohort.id),
+                           expired=bool(cohort.invite_expires_at and cohort.invite_expires_at < utcnow())
+                           ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/cohorts/<int:cohort_id>/invite/<action>", methods=["POST"])

@@ -149,7 +149,7 @@ def short_labels(items, limit: int = LABEL_CHARS) -> dict[str, str]:
             common += 1
     labels: dict[str, str] = {}
     for n, (item, words) in enumerate(zip(items, texts), 1):
-        own = getattr(item, "label", "") or ""
+        own = item.label
         if own:
             labels[item.id] = own
             continue
