@@ -69,3 +69,50 @@ def test_t_critical_values():
     assert t_critical(10, confidence=0.90) == pytest.approx(1.8125, abs=2e-3)
     with pytest.raises(ValueError):
         t_critical(0)
+
+
+def test_numbers_in_dutch_and_english():
+    from elearn.trainer.formatting import number, percent, signed
+    assert number(1.444, 2, "nl_BE") == "1,44" and number(1.444, 2, "en_GB") == "1.44"
+    assert number(1234.56, 1, "nl_BE") == "1.234,6" and number(3, 0, "en_GB") == "3"
+    assert number(None) == "–" and signed(None) == "–" and percent(None) == "–"
+    assert signed(14, 1, "nl_BE") == "+14,0" and signed(-0.3, 1, "nl_BE") == "−0,3"
+    assert signed(-0.04, 1, "nl_BE") == "0,0" and signed(0.04, 1, "en_GB") == "0.0"  # no "-0,0" nor "+0,0"
+    assert percent(57.6, "nl_BE") == "58\u00a0%" and percent(57.6, "en_GB") == "58%"
+
+
+def test_short_labels_are_short_and_distinct():
+    from elearn.content.model import ConfidenceItem
+    from elearn.trainer.summary import LABEL_CHARS, short_labels
+    items = (ConfidenceItem("a", "Ik voel me zeker genoeg om een cliënt te vragen naar zijn of haar seksuele gedrag."),
+             ConfidenceItem("b", "Ik voel me zeker genoeg om een cliënt te vragen welke middelen hij gebruikt."),
+             ConfidenceItem("c", "Ik voel me zeker genoeg om door te verwijzen.", label="Doorverwijzen"),
+             ConfidenceItem("d", "Ik voel me zeker genoeg om een cliënt te vragen naar zijn of haar grenzen."))
+    labels = short_labels(items)
+    assert labels["c"] == "Doorverwijzen"  # the content's own label
+    assert labels["b"] == "Een cliënt te vragen welke middelen…"  # common opening dropped, cut at a word
+    assert all(len(v) <= LABEL_CHARS + 5 for v in labels.values())
+    assert len(set(labels.values())) == 4  # a and d cut to the same words: numbered
+    assert labels["a"].endswith("(1)") and labels["d"].endswith("(4)")
+    assert short_labels(items[:1]) == {"a": "Ik voel me zeker genoeg om een…"}
+
+
+def test_confidence_label_is_parsed_and_checked():
+    from elearn.content.reference import parse_confidence
+    from elearn.content.yamlsource import parse_yaml
+    text = ("scale: {min: 1, max: 5, low: laag, high: hoog}\nitems:\n"
+            "  - {id: conf-a, text: Ik durf iets., label: Iets durven}\n"
+            "  - id: conf-b\n    text: Ik durf iets anders.\n    label: " + "x" * 40 + "\n")
+    problems = []
+    scale = parse_confidence(parse_yaml(text, "c.yaml")[0], "c.yaml", problems)
+    assert scale.items[0].label == "Iets durven"
+    assert len(problems) == 1 and "c.yaml:6" in str(problems[0]) and "32" in str(problems[0])
+
+
+def test_audit_labels():
+    from elearn.admin.labels import event_details, event_label
+    assert event_label("login.succeeded") == "Aangemeld" and event_label("something.new") == "something.new"
+    assert event_details("role.changed", "learner -> trainer") == "Deelnemer → Opleider"
+    assert event_details("role.changed", "learner -> wizard") == "learner -> wizard"
+    assert event_details("data.exported", "items xlsx") == "itemanalyse (XLSX)"
+    assert event_details("login.failed", "") == ""

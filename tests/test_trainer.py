@@ -48,6 +48,33 @@ def test_trainer_creates_cohort_learners_join_and_progress_shows(app, trainer, l
     assert "Vorming Gent" in account and "zien je naam" in account
 
 
+def test_dashboard_is_compact_sorted_and_formatted_in_both_languages(app, trainer, learner, other_learner):
+    cohort_id, code = create_cohort(trainer)
+    join(learner, code)
+    join(other_learner, code)
+    take_quiz(learner, app, "pre-proefpad", correct=False)
+    fill_confidence(learner, app, "proefpad", "pre", 2)
+    take_quiz(learner, app, "post-proefpad", correct=True)
+    fill_confidence(learner, app, "proefpad", "post", 4)
+    page = trainer.get(f"/trainer/cohorts/{cohort_id}?sort=activity&desc=1").get_data(as_text=True)
+    # the sorted column says so to screen readers; the others do not
+    assert page.count("aria-sort=") == 1 and re.search(r'<th scope="col" aria-sort="descending"><a [^>]*>Laatst actief', page)
+    # every remove button has its own accessible name
+    names = re.findall(r'<button type="submit" class="link-button">Verwijderen<span class="sr-only"> (.*?)</span>', page)
+    assert sorted(names) == ["uit de groep: Ander Persoon", "uit de groep: Lea Leerling"]
+    # full names on hover, module titles behind a short key, numbers in Dutch
+    assert 'title="Lea Leerling · JAC Gent"' in page and '<abbr title="Proefmodule">M1</abbr> Proefmodule' in page
+    assert "0\u00a0% → 100\u00a0%" in page and "2,0 → 4,0" in page
+    assert "<caption" in page and "Acties</th>" in page
+    ascending = trainer.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
+    assert re.search(r'<th scope="col" aria-sort="ascending"><a [^>]*>Naam', ascending)
+
+    post_form(trainer, "/language", {"lang": "en", "next": "/trainer/cohorts"}, token_from="/trainer/cohorts")
+    page = trainer.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
+    assert "0% → 100%" in page and "2.0 → 4.0" in page
+    assert "Remove<span class=\"sr-only\"> from the group: Lea Leerling</span>" in page
+
+
 def test_join_refusals(app, trainer, learner, other_learner):
     cohort_id, code = create_cohort(trainer)
     response = join(learner, "ONBEKEND1")

@@ -23,7 +23,7 @@ FUNNEL_LABELS = {
     "modules": _l("Alle modules afgerond"), "posttest": _l("Eindtoets gemaakt"), "completed": _l("Traject afgerond"),
 }
 #: the confidence chart's labels are cut to this many characters (the table has the full statement)
-LABEL_CHARS = 28
+LABEL_CHARS = 36
 
 
 def _members(cohort: Cohort):
