@@ -104,3 +104,14 @@ def test_dashboard_and_summary_fit_desktop_and_phone(new_page, live):
     # chart text stays readable at phone width: at least 11 px on screen
     sizes = phone.evaluate("""() => [...document.querySelectorAll('.chart text')].map(t => t.getBoundingClientRect().height)""")
     assert sizes and min(sizes) >= 11
+
+    # the same in English, whose words are longer in places
+    page.click("button:has-text('English')")
+    for url, name in ((f"/trainer/cohorts/{cohort_id}", "stats-dashboard-en"),
+                      (f"/trainer/cohorts/{cohort_id}/summary", "stats-summary-en")):
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == "en-GB"
+        assert page.evaluate(WORDS_BROKEN) == []
+        check_page(page, name)
+    page.goto(f"/trainer/cohorts/{cohort_id}")
+    assert page.evaluate(TABLE_OVERFLOW) == [0]
