@@ -116,3 +116,22 @@ def test_audit_labels():
     assert event_details("role.changed", "learner -> wizard") == "learner -> wizard"
     assert event_details("data.exported", "items xlsx") == "itemanalyse (XLSX)"
     assert event_details("login.failed", "") == ""
+
+
+def test_confidence_gains_per_statement_and_overall():
+    from elearn.content.model import ConfidenceItem, ConfidenceScale
+    from elearn.trainer.summary import confidence_gains
+    scale = ConfidenceScale(1, 5, "laag", "hoog", (ConfidenceItem("a", "A"), ConfidenceItem("b", "B")))
+    rows = [(1, "pre", "a", 2), (1, "pre", "b", 4), (1, "post", "a", 4), (1, "post", "b", 4),
+            (2, "pre", "a", 1), (2, "pre", "b", 1), (2, "post", "gone", 5),  # a statement no longer in the scale
+            (3, "post", "a", 5)]
+    overall, per = confidence_gains(scale, rows)
+    # learner 1: mean 3 -> 4; learner 2 has no (known) answers at the end, learner 3 none at the start
+    assert overall.n == 1 and overall.mean_pre == 3 and overall.mean_post == 4 and overall.only_pre == 1
+    assert per["a"].mean_gain == 2 and per["b"].mean_gain == 0 and per["a"].only_post == 1
+    assert confidence_gains(None, rows) == (None, {})
+
+
+def test_percent_in_other_locales_uses_cldr():
+    from elearn.trainer.formatting import percent
+    assert percent(12.4, "de_DE") == "12\u00a0%" and percent(12.4, "ja_JP") == "12%"

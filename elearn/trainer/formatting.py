@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from babel import Locale
 from babel.dates import format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from flask import Blueprint
 from flask_babel import get_locale
 
@@ -44,10 +44,9 @@ def percent(value, locale: Locale | str | None = None) -> str:
         return DASH
     loc = _locale(locale)
     pattern = PERCENT_PATTERNS.get(loc.language)
-    text = format_decimal(round(value), format="#,##0", locale=loc)
     if pattern is None:
-        return text + "%"
-    return pattern.replace("#,##0", text)
+        return format_percent(value / 100, locale=loc)
+    return pattern.replace("#,##0", format_decimal(round(value), format="#,##0", locale=loc))
 
 
 def datetime_utc(value, locale: Locale | str | None = None) -> str:

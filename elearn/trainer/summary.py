@@ -148,7 +148,7 @@ def short_labels(items, limit: int = LABEL_CHARS) -> dict[str, str]:
         while all(len(t) > common + 1 for t in texts) and len({t[common] for t in texts}) == 1:
             common += 1
     labels: dict[str, str] = {}
-    for n, (item, words) in enumerate(zip(items, texts), 1):
+    for item, words in zip(items, texts):
         own = item.label
         if own:
             labels[item.id] = own
