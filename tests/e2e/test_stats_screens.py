@@ -115,3 +115,15 @@ def test_dashboard_and_summary_fit_desktop_and_phone(new_page, live):
         check_page(page, name)
     page.goto(f"/trainer/cohorts/{cohort_id}")
     assert page.evaluate(TABLE_OVERFLOW) == [0]
+
+
+def test_audit_log_reads_in_words(new_page, live):
+    with live.app_context():
+        create_user("audit.e2e@example.org", "Ada Beheer", PASSWORD, role="admin", verified=True)
+        db.session.commit()
+    page = new_page(1280, 900)
+    log_in(page, "audit.e2e@example.org")
+    page.goto("/admin/audit")
+    assert "Aangemeld" in page.inner_text("table tbody") and "login.succeeded" not in page.inner_text("table")
+    assert page.evaluate(WORDS_BROKEN) == []
+    check_page(page, "audit-log")
