@@ -10,6 +10,7 @@ from .. import audit
 from ..access import role_required
 from ..extensions import db
 from ..models import AuditEvent, User
+from . import labels
 from .forms import RoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -64,4 +65,5 @@ def audit_log():
     events = db.session.execute(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                                 .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     kinds = db.session.scalars(select(AuditEvent.event).distinct().order_by(AuditEvent.event)).all()
-    return render_template("admin/audit.html", events=events, event=event, kinds=kinds, page=page)
+    return render_template("admin/audit.html", events=events, event=event, kinds=kinds, page=page,
+                           event_label=labels.event_label, event_details=labels.event_details)

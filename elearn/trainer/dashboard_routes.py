@@ -9,12 +9,13 @@ from ..access import cohort_or_404, role_required
 from ..forms import ActionForm
 from ..course import get_course
 from ..extensions import db
-from . import exports
+from . import exports, formatting
 from .dashboard import SORTS, STATES, cohort_rows, filter_and_sort
 from .routes import bp
-from .summary import FUNNEL_LABELS, cohort_summary, first_attempt_answers, item_analysis, path_quiz_ids
+from .summary import FUNNEL_LABELS, cohort_summary, first_responses, item_analysis, path_quiz_ids
 
 PAGE_SIZE = 50
+formatting.register(bp)
 
 
 def dashboard_query():
@@ -87,6 +88,6 @@ def export_items(cohort_id: int, fmt: str):
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
     quiz_ids = path_quiz_ids(course, cohort)
-    items = item_analysis(course, quiz_ids, first_attempt_answers(cohort, quiz_ids))
+    items = item_analysis(course, quiz_ids, first_responses(cohort, quiz_ids))
     headers, table = exports.item_table(items, course)
     return _download(cohort, "items", fmt, headers, table, "Itemanalyse", "itemanalyse")

@@ -8,6 +8,8 @@ from ..forms import PageForm
 from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from ..models import utcnow
+
 
 class CohortForm(FlaskForm):
     name = StringField(_l("Naam van de groep"), validators=[DataRequired(), Length(max=120)])
@@ -27,6 +29,11 @@ class InviteForm(PageForm):
     expires_on = DateField(_l("Code geldig tot (optioneel)"), validators=[Optional()])
     seat_limit = IntegerField(_l("Maximum aantal deelnemers (optioneel)"), validators=[Optional(), NumberRange(min=1, max=10000)])
     submit = SubmitField(_l("Uitnodiging opslaan"))
+
+    def validate_expires_on(self, field):
+        """A code that expired before it was saved would silently lock everyone out: refuse it."""
+        if field.data and field.data < utcnow().date():
+            raise ValidationError(_l("Deze datum ligt in het verleden. Kies vandaag of later, of laat het veld leeg."))
 
 
 class JoinForm(FlaskForm):

@@ -13,7 +13,7 @@ from ..forms import ActionForm
 from ..course import get_course
 from ..extensions import db, limiter
 from ..mail import mail_enabled
-from ..models import Cohort, CohortMember, User
+from ..models import Cohort, CohortMember, User, utcnow
 from . import cohorts as service
 from .forms import CoTrainerForm, CohortForm, InviteForm, InviteMailForm, JoinForm
 
@@ -86,7 +86,8 @@ def _manage_page(cohort, form=None, mail_form=None):
     return render_template("trainer/manage.html", cohort=cohort, form=form, co_form=CoTrainerForm(),
                            mail_form=mail_form or InviteMailForm(), mail_enabled=mail_enabled(),
                            invite_link=service.invite_link(cohort), action_form=ActionForm(),
-                           trainers=service.trainers_of(cohort), members=service.member_count(cohort.id))
+                           trainers=service.trainers_of(cohort), members=service.member_count(cohort.id),
+                           expired=bool(cohort.invite_expires_at and cohort.invite_expires_at < utcnow()))
 
 
 def _trainer_key() -> str:
