@@ -9,6 +9,7 @@ from ..access import cohort_or_404, role_required
 from ..auth.forms import ActionForm
 from ..course import get_course
 from ..extensions import db
+from ..security import page_number
 from . import exports
 from .dashboard import SORTS, STATES, cohort_rows, filter_and_sort
 from .routes import bp
@@ -22,7 +23,7 @@ def dashboard_query():
     state = request.args.get("state", "")
     sort = request.args.get("sort", "name")
     return (state if state in STATES else "", sort if sort in SORTS else "name",
-            request.args.get("desc") == "1", max(request.args.get("page", 1, type=int), 1))
+            request.args.get("desc") == "1", page_number(request.args.get("page")))
 
 
 @bp.route("/cohorts/<int:cohort_id>")
