@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 from .. import audit
@@ -54,16 +55,19 @@ def summary(cohort_id: int):
 
 
 def _download(cohort, what: str, fmt: str, headers, table, sheet: str, name: str):
-    """Log the export and send the table as CSV or XLSX (only the requested format is built)."""
-    audit.record("data.exported", current_user.id, f"cohort:{cohort.id}", f"{what} {fmt}")
-    db.session.commit()
+    """Build the table as CSV (in the user's language's dialect) or XLSX, then log the export:
+    the audit log records only downloads that were produced."""
     filename = f"groep-{cohort.id}-{name}.{fmt}"
     if fmt == "csv":
-        return Response("\ufeff" + exports.to_csv(headers, table), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f"attachment; filename={filename}"})
-    return Response(exports.to_xlsx(headers, table, sheet),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+        body = "\ufeff" + exports.to_csv(headers, table, get_locale().language)
+        response = Response(body, mimetype="text/csv; charset=utf-8")
+    else:
+        response = Response(exports.to_xlsx(headers, table, sheet),
+                            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    audit.record("data.exported", current_user.id, f"cohort:{cohort.id}", f"{what} {fmt}")
+    db.session.commit()
+    return response
 
 
 @bp.route("/cohorts/<int:cohort_id>/export.<fmt>")
