@@ -116,7 +116,7 @@ def _register_error_pages(app: Flask) -> None:
             return response, code
         return render
 
-    for code in (400, 403, 404, 405, 429, 500):
+    for code in (400, 403, 404, 405, 409, 429, 500):
         app.register_error_handler(code, handler(code))
 
 
