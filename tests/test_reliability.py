@@ -38,7 +38,7 @@ pytestmark = [
 
 LEARNERS = 100
 WORKERS = 3
-DEADLINE = 75  # seconds for all learners together (about 20 s on an idle 2-CPU machine)
+DEADLINE = 75  # seconds for all learners together; the test fails if any is still running then
 PORTS = range(5240, 5250)
 
 
