@@ -191,3 +191,29 @@ def test_several_workers_with_memory_storage_warn_at_start_up(make_app, caplog, 
         app = make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/4")
     assert not any("workers" in r.getMessage() for r in caplog.records)
     assert not ratelimit.warn_about_private_storage(app, workers=1)
+
+
+def test_workers_starting_at_once_share_one_secret_key(tmp_path, monkeypatch):
+    """Two workers creating the instance secret key at once must not end up with different keys."""
+    import os as _os
+    import threading
+    from elearn import config
+
+    real_link = _os.link
+    barrier = threading.Barrier(4)
+
+    def slow_link(src, dst):
+        barrier.wait(5)  # every worker has written its own candidate before any is linked
+        return real_link(src, dst)
+
+    monkeypatch.setattr(config.os, "link", slow_link)
+    keys = []
+    threads = [threading.Thread(target=lambda: keys.append(config.instance_secret_key(str(tmp_path))))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(keys) == 4 and len(set(keys)) == 1
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary files left
