@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import Conflict
-from sqlalchemy import DateTime, Integer, String, Text, bindparam, exists, func, select, update
+from sqlalchemy import DateTime, Integer, String, Text, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -103,41 +103,39 @@ def load_responses(attempt_id: int) -> dict[str, object]:
 def save_answer(attempt: QuizAttempt, question: Question, response) -> None:
     """Store (or replace) the answer to one question of an open attempt.
 
-    Atomic against a submit of the same attempt: the attempt row is share-locked while the
-    answer is written (PostgreSQL), so a submit waits for this save to commit and then scores
-    it, and a save after a submit finds the attempt closed. The INSERT itself also requires the
-    attempt to be open, which on SQLite (one writer at a time) decides it in one statement.
+    Atomic against a submit of the same attempt, in one statement: the INSERT takes its values
+    from the attempt row only while that row is open, and share-locks it (PostgreSQL), so a
+    submit waits for this save to commit and then scores it, and a save after a submit finds
+    the attempt closed. On SQLite one writer at a time decides the same.
     Raises ``AttemptClosed`` when the attempt was submitted; nothing is stored then.
     """
     if attempt.submitted_at is not None:
         raise AttemptClosed(f"attempt {attempt.id}")
-    still_open = db.session.execute(
-        select(QuizAttempt.id).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .with_for_update(read=True)).first()
-    result = db.session.execute(_upsert_answer(db.session.get_bind().dialect.name), {
+    stored = db.session.execute(_upsert_answer(db.session.get_bind().dialect.name), {
         "attempt_id": attempt.id, "question_id": question.id,
-        "response": json.dumps(response, sort_keys=True), "saved_at": utcnow()}) if still_open else None
-    if result is None or result.first() is None:
+        "response": json.dumps(response, sort_keys=True), "saved_at": utcnow()}).first()
+    if stored is None:
         raise AttemptClosed(f"attempt {attempt.id}")
 
 
 @functools.cache
 def _upsert_answer(dialect: str):
-    """INSERT ... SELECT ... WHERE <attempt open> ON CONFLICT DO UPDATE, built once per dialect.
+    """INSERT ... SELECT <from the open attempt> FOR SHARE ON CONFLICT DO UPDATE, built once per
+    dialect (SQLite ignores FOR SHARE).
 
     One round trip; two tabs saving the same question at once cannot collide, and nothing is
-    written to an attempt that is no longer open.
+    written to an attempt that is no longer open. RETURNING gives a row only when it stored.
     """
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    is_open = exists().where(QuizAttempt.id == bindparam("attempt_id", type_=Integer),
-                             QuizAttempt.submitted_at.is_(None))
-    values = select(bindparam("attempt_id", type_=Integer), bindparam("question_id", type_=String),
-                    bindparam("response", type_=Text), bindparam("saved_at", type_=DateTime)).where(is_open)
+    values = (select(QuizAttempt.id, bindparam("question_id", type_=String), bindparam("response", type_=Text),
+                     bindparam("saved_at", type_=DateTime))
+              .where(QuizAttempt.id == bindparam("attempt_id", type_=Integer), QuizAttempt.submitted_at.is_(None))
+              .with_for_update(read=True))
     stmt = insert(AttemptAnswer.__table__).from_select(["attempt_id", "question_id", "response", "saved_at"], values)
     return stmt.on_conflict_do_update(
         index_elements=[AttemptAnswer.attempt_id, AttemptAnswer.question_id],
         set_={"response": stmt.excluded.response, "saved_at": stmt.excluded.saved_at}
-    ).returning(AttemptAnswer.__table__.c.id)  # a row back: the answer is stored
+    ).returning(AttemptAnswer.__table__.c.id)
 
 
 def submit_attempt(attempt: QuizAttempt, quiz: Quiz) -> bool:
