@@ -16,12 +16,24 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 def instance_secret_key(instance_path: str) -> str:
-    """Return the development secret key kept in the instance folder, creating it once."""
+    """Return the development secret key kept in the instance folder, creating it once.
+
+    Creation is atomic and never replaces an existing file: gunicorn workers starting at once
+    all read the one key written first (different keys would refuse each other's sessions).
+    """
     path = Path(instance_path) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        tmp = path.with_name(f".secret_key.{secrets.token_hex(6)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            os.link(tmp, path)  # fails when another worker was first
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
     return path.read_text().strip()
 
 

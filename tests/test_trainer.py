@@ -173,7 +173,7 @@ def test_exports_match_the_filter(app, trainer, learner, other_learner):
     join(other_learner, code)
     read_all(learner, app, "proef")
     body = trainer.get(f"/trainer/cohorts/{cohort_id}/export.csv?state=in_progress").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))  # Dutch: Belgian Excel
     assert rows[0][0] == "Naam" and [r[0] for r in rows[1:]] == ["Lea Leerling"]
     xlsx = trainer.get(f"/trainer/cohorts/{cohort_id}/export.xlsx?sort=name&desc=1")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active

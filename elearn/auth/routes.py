@@ -14,6 +14,7 @@ from .. import audit
 from ..extensions import db, limiter
 from ..mail import send_mail
 from ..models import utcnow
+from ..ratelimit import format_wait
 from ..trainer import cohorts
 from ..urls import safe_next
 from . import service
@@ -23,6 +24,8 @@ from .forms import (ChangePasswordForm, EraseForm, ForgotForm, LoginForm, Profil
 bp = Blueprint("auth", __name__)
 
 VERIFY_MAX_AGE = 3 * 24 * 3600
+#: session key: the account this browser registered (its confirmation link may sign it in)
+REGISTERED_KEY = "registered_user"
 
 
 def _account_key() -> str:
@@ -59,7 +62,7 @@ def register():
             db.session.flush()
             _send_verification(user, cohort)
             audit.record("account.registered", user.id, user.email)
-            session["registered_user"] = user.id  # only this browser is signed in on confirmation
+            session[REGISTERED_KEY] = user.id  # only this browser is signed in on confirmation
         else:
             # Same answer as for a new address; the owner is told by mail instead.
             send_mail(existing.email, _l("Iemand probeerde een account aan te maken met je e-mailadres"),
@@ -92,8 +95,11 @@ def verify(token: str):
     if joined:
         flash(_("Je bent aangesloten bij %(name)s.", name=joined.name), "success")
     landing = url_for("learn.path", slug=joined.path_slug) if joined else url_for("learn.paths")
-    if session.get("registered_user") == user.id:
+    if session.get(REGISTERED_KEY) == user.id and not current_user.is_authenticated:
+        lang = session.get("lang")
         session.clear()
+        if lang:
+            session["lang"] = lang
         login_user(user)
         flash(_("Je e-mailadres is bevestigd. Welkom!"), "success")
         return redirect(landing)
@@ -103,18 +109,26 @@ def verify(token: str):
 
 @bp.route("/login", methods=["GET", "POST"])
 @auth_ip_limit
-@account_limit
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = service.find_user(form.email.data)
-        if user is None or user.erased_at or not user.check_password(form.password.data):
-            audit.record("login.failed", user.id if user else None, service.normalise_email(form.email.data))
+        outcome = service.attempt_login(form.email.data, form.password.data)
+        user = outcome.user
+        if user is None:
             db.session.commit()
-            flash(_("Dat e-mailadres en wachtwoord horen niet bij elkaar."), "error")
-            return render_template("auth/login.html", form=form), 200
+            if outcome.throttled:
+                flash(_("Er waren te veel mislukte pogingen voor dit e-mailadres. Wacht %(wait)s en probeer dan "
+                        "opnieuw.", wait=format_wait(outcome.wait)), "error")
+            else:
+                flash(_("Dat e-mailadres en wachtwoord horen niet bij elkaar."), "error")
+                if outcome.wait:
+                    flash(_("Na meerdere mislukte pogingen moet je nu %(wait)s wachten voor je opnieuw kan "
+                            "proberen.", wait=format_wait(outcome.wait)), "error")
+            status = 429 if outcome.throttled else 200
+            headers = {"Retry-After": str(outcome.wait)} if outcome.throttled else {}
+            return render_template("auth/login.html", form=form), status, headers
         if user.email_verified_at is None:
             _send_verification(user)
             db.session.commit()
@@ -133,8 +147,20 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    """End this session and its "remember me" cookie on the server, not only in this browser.
+
+    The account's session version changes, so a copied session cookie or remember token no
+    longer signs anyone in (this ends the account's sessions on other devices too).
+    """
+    lang = session.get("lang")
+    if current_user.is_authenticated:
+        lang = lang or current_user.locale  # the page after logging out stays in the user's language
+        service.end_sessions(current_user._get_current_object())
+        db.session.commit()
     session.clear()
+    logout_user()  # after clear(): it leaves the flag that deletes the remember cookie
+    if lang:
+        session["lang"] = lang
     flash(_("Je bent afgemeld."), "info")
     return redirect(url_for("main.home"))
 
@@ -166,7 +192,7 @@ def reset(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
-        user.session_version += 1
+        service.end_sessions(user)
         user.email_verified_at = user.email_verified_at or utcnow()  # the link proves the address
         audit.record("password.reset", user.id, user.email)
         db.session.commit()
@@ -200,7 +226,7 @@ def change_password():
             form.current.errors.append(_("Je huidige wachtwoord klopt niet."))
         else:
             current_user.set_password(form.password.data)
-            current_user.session_version += 1
+            service.end_sessions(current_user)
             audit.record("password.changed", current_user.id, current_user.email)
             db.session.commit()
             login_user(current_user._get_current_object())  # keep this session, end all others

@@ -4,12 +4,15 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from dataclasses import dataclass
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 
+from .. import audit
 from ..extensions import db
+from ..ratelimit import AccountThrottle
 from ..models import (AttemptAnswer, Certificate, Cohort, CohortMember, CohortTrainer,
                       ModulePosition, PathEnrollment, QuizAttempt, SectionRead, SurveyAnswer,
                       SurveyResponse, User, VignetteRun, VignetteStep, utcnow)
@@ -31,6 +34,40 @@ def create_user(email: str, name: str, password: str, *, role: str = "learner",
     user.set_password(password)
     db.session.add(user)
     return user
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """What a login attempt gave: the user on success; otherwise how long to wait (0: no wait)."""
+
+    user: User | None
+    #: seconds before this address may try again (growing after repeated failures)
+    wait: int = 0
+    #: True when the attempt was refused because the address must still wait
+    throttled: bool = False
+
+
+def attempt_login(email: str, password: str) -> LoginOutcome:
+    """Check a password, with growing delays after repeated failures for the address.
+
+    A waiting address is refused without checking the password; the right password after the
+    wait signs in (no lock-out). Failures are audit-logged (the caller commits).
+    """
+    throttle = AccountThrottle(normalise_email(email))
+    wait = throttle.wait()
+    if wait:
+        return LoginOutcome(None, wait, throttled=True)
+    user = find_user(email)
+    if user is None or user.erased_at or not user.check_password(password):
+        audit.record("login.failed", user.id if user else None, normalise_email(email))
+        return LoginOutcome(None, throttle.failed())
+    throttle.succeeded()
+    return LoginOutcome(user)
+
+
+def end_sessions(user: User) -> None:
+    """End every session and "remember me" cookie of ``user`` (server-side: the id they carry changes)."""
+    user.session_version += 1
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:

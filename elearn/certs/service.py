@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
-from ..models import Certificate, CohortMember, CohortTrainer, User, utcnow
+from ..models import Certificate, Cohort, CohortMember, CohortTrainer, User, utcnow
 
 
 def new_code() -> str:
@@ -107,14 +107,16 @@ def signed_credential(cert: Certificate) -> dict:
 
 
 def can_revoke(user: User, cert: Certificate) -> bool:
-    """Admins, and trainers of a cohort the holder belongs to."""
+    """Admins; and trainers of a cohort that the holder belongs to and that follows the
+    certificate's own path (a trainer cannot revoke a certificate earned outside their cohort)."""
     if user.is_admin:
         return True
     if user.role != "trainer":
         return False
     return bool(db.session.scalar(select(exists().where(
         CohortTrainer.user_id == user.id, CohortMember.cohort_id == CohortTrainer.cohort_id,
-        CohortMember.user_id == cert.user_id))))
+        CohortMember.user_id == cert.user_id, Cohort.id == CohortTrainer.cohort_id,
+        Cohort.path_slug == cert.path_slug))))
 
 
 def revoke(cert: Certificate, reason: str, actor_id: int | None) -> None:
