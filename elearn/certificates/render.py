@@ -228,8 +228,8 @@ def layout(data: CertificateData) -> tuple[FPDF, list[Box]]:
 
     left, text_width = 30.0, width - 60
     if data.logo:
-        pdf.image(data.logo, x=left, y=17, h=14, keep_aspect_ratio=True)
-        page.boxes.append(Box("logo", left, 17, 40, 14, 40))
+        pdf.image(data.logo, x=left, y=15, w=40, h=12, keep_aspect_ratio=True)
+        page.boxes.append(Box("logo", left, 15, 40, 12, 40))
         page.text("product", left + 45, 19, text_width - 90, 14, ["Kruispunt"], "B", BRAND)
     else:
         page.text("product", left, 19, text_width, 14, ["Kruispunt"], "B", BRAND)
@@ -239,12 +239,12 @@ def layout(data: CertificateData) -> tuple[FPDF, list[Box]]:
     pdf.line(width / 2 - 20, 44, width / 2 + 20, 44)
 
     # Middle: the statement, centred vertically between the title and the modules.
-    name = page.fit(clean(data.learner_name), "B", text_width, 26, 18, 12, 2)
-    path = page.fit(clean(data.path_title), "B", text_width, 18, 13, 10, 2)
+    name = page.fit(clean(data.learner_name), "B", text_width, 26, 16, 10, 3)
+    path = page.fit(clean(data.path_title), "B", text_width, 18, 12, 9, 2)
     parts = [("intro", 12, [labels["intro"]], "", 1.5), ("name", *name, "B", 2), ("done", 12, [labels["done"]], "", 1.5),
              ("path", *path, "B", 2), ("success", 12, [labels["success"]], "", 2)]
     parts = [part for part in parts if part[2] != [""]]  # English has no closing line
-    top, bottom = 47.0, 101.0
+    top, bottom = 46.0, 103.0
     total = sum(size * PT * LEADING * len(lines) + gap for _, size, lines, _, gap in parts[:-1]) + \
         parts[-1][1] * PT * LEADING * len(parts[-1][2])
     spare = max(0.0, bottom - top - total)
