@@ -7,5 +7,9 @@ cd "$(dirname "$0")/.."
 .venv/bin/elearn content check
 .venv/bin/elearn init-db
 .venv/bin/elearn demo
-echo "Serving on http://127.0.0.1:${PORT:-5000} (Ctrl+C stops)"
-exec .venv/bin/elearn run --host 127.0.0.1 --port "${PORT:-5000}"
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-5000}
+# Certificates, QR codes and credentials name this URL: the one this server answers on, unless set.
+export ELEARN_PUBLIC_BASE_URL=${ELEARN_PUBLIC_BASE_URL:-http://$HOST:$PORT}
+echo "Serving on http://$HOST:$PORT (Ctrl+C stops); certificates point to $ELEARN_PUBLIC_BASE_URL"
+exec .venv/bin/elearn run --host "$HOST" --port "$PORT"

@@ -10,6 +10,9 @@ if [ -z "${SKIP_E2E:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   $APT update -qq && DEBIAN_FRONTEND=noninteractive $APT install -y -qq chromium >/dev/null
 fi
 .venv/bin/elearn content check
+if command -v npm >/dev/null 2>&1; then  # the independent credential verifier (tests/verifier, lock file)
+  (cd tests/verifier && npm ci --no-audit --no-fund --loglevel=error)
+fi
 mkdir -p test-artifacts
 echo "== test suite on SQLite"
 .venv/bin/python -m pytest --cov=elearn --cov-report=term --cov-fail-under=90 "$@"
