@@ -289,3 +289,37 @@ def test_issue_service_for_demo_data(app):
         cert = issue(user, path, post_test_percent=90)
         db.session.commit()
         assert issue(user, path) is cert and cert.post_test_percent == 90 and cert.modules
+
+
+def test_serve_script_points_certificates_to_the_port_it_serves_on(tmp_path):
+    """scripts/serve.sh with PORT=5101 makes certificates name http://127.0.0.1:5101 (set URLs win).
+
+    The script runs in a copy of its folder layout whose set-up and ``elearn`` are stand-ins that
+    record what they were given."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    shutil.copy(root / "scripts" / "serve.sh", tmp_path / "scripts" / "serve.sh")
+    (tmp_path / "scripts" / "setup.sh").write_text("#!/usr/bin/env bash\n")
+    (tmp_path / ".venv" / "bin" / "elearn").write_text(
+        '#!/usr/bin/env bash\necho "elearn $* url=$ELEARN_PUBLIC_BASE_URL" >> "$(dirname "$0")/calls"\n')
+    for script in ("scripts/serve.sh", "scripts/setup.sh", ".venv/bin/elearn"):
+        (tmp_path / script).chmod(0o755)
+
+    def serve(**env):
+        calls = tmp_path / ".venv" / "bin" / "calls"
+        calls.unlink(missing_ok=True)
+        environment = {k: v for k, v in os.environ.items() if k not in ("PORT", "HOST", "ELEARN_PUBLIC_BASE_URL")}
+        subprocess.run(["bash", str(tmp_path / "scripts" / "serve.sh")], env={**environment, **env}, check=True,
+                       capture_output=True, timeout=60)
+        return calls.read_text().splitlines()[-1]
+
+    assert serve(PORT="5101") == "elearn run --host 127.0.0.1 --port 5101 url=http://127.0.0.1:5101"
+    assert serve().endswith("--port 5000 url=http://127.0.0.1:5000")
+    assert serve(PORT="5101", ELEARN_PUBLIC_BASE_URL="https://kruispunt.example.org").endswith(
+        "url=https://kruispunt.example.org")
