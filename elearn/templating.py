@@ -46,6 +46,11 @@ def init_templating(app: Flask) -> None:
         locale = get_locale()
         return format_hours(hours, locale.language if locale and locale.language in ("nl", "en") else "nl")
 
+    @app.template_filter("study_minutes")
+    def study_minutes(minutes: int) -> str:
+        """A study load in minutes as hours (one decimal) with its unit: ``1,5 uur``, ``1 hour``."""
+        return study_hours(round(minutes / 60, 1))
+
     def cohort_memberships(user_id: int):
         from .models import Cohort, CohortMember
         return db.session.scalars(select(Cohort).join(CohortMember, CohortMember.cohort_id == Cohort.id)

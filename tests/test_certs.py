@@ -323,3 +323,16 @@ def test_serve_script_points_certificates_to_the_port_it_serves_on(tmp_path):
     assert serve().endswith("--port 5000 url=http://127.0.0.1:5000")
     assert serve(PORT="5101", ELEARN_PUBLIC_BASE_URL="https://kruispunt.example.org").endswith(
         "url=https://kruispunt.example.org")
+
+
+def test_path_study_load_has_the_right_unit_in_both_languages(app, client):
+    minutes = app.extensions["course"].path("proefpad").minutes
+    for language, expected in (("nl", {60: "1 uur", 90: "1,5 uur", 37: "0,6 uur"}),
+                               ("en", {60: "1 hour", 90: "1.5 hours", 37: "0.6 hours"})):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            study_minutes = app.jinja_env.filters["study_minutes"]
+            assert {m: study_minutes(m) for m in expected} == expected
+            shown = study_minutes(minutes)
+        page = client.get("/", headers={"Accept-Language": language}).get_data(as_text=True)
+        assert ("ongeveer " if language == "nl" else "about ") + shown in page
+        assert "hours hours" not in page and "uur uur" not in page
