@@ -136,6 +136,9 @@ def test_verify_answers_json_by_accept_header_or_suffix(app, learner, client):
     assert facts["status"] == "valid" and facts["holder"] == "Lea Leerling" and facts["path"] == "Proeftraject"
     assert facts["completed_on"] == cert.completed_on.isoformat() and facts["hours"] == cert.hours
     assert facts["revoked_on"] is None and facts["verify_url"] == f"{BASE}/verify/{cert.code}"
+    credential = learner.get(f"/certificates/{cert.code}.json").get_json()
+    assert facts["credential_status"] == {k: credential["credentialStatus"][k]
+                                          for k in ("statusListCredential", "statusListIndex")}
     assert client.get(f"/verify/{cert.code}", headers={"Accept": "text/html,*/*"}).mimetype == "text/html"
     missing = client.get("/verify/NOPE.json")
     assert missing.status_code == 404 and missing.get_json()["status"] == "unknown"

@@ -292,17 +292,6 @@ def status_list(number: int) -> StatusList | None:
     return result
 
 
-def is_revoked_in_list(number: int, index: int) -> bool | None:
-    """What the published list says about bit ``index`` (None: no such list)."""
-    from elearn.certificates.credential import decode_status_list, status_bit
-
-    listed = status_list(number)
-    if listed is None:
-        return None
-    subject = json.loads(listed.body)["credentialSubject"]
-    return status_bit(decode_status_list(subject["encodedList"]), index)
-
-
 def public_facts(cert: Certificate, language: str = "nl") -> dict:
     """What ``/verify/<code>.json`` says: status, holder (unless erased), path, dates and hours."""
     from elearn.certificates.data import format_hours
@@ -321,14 +310,16 @@ def public_facts(cert: Certificate, language: str = "nl") -> dict:
         "modules": [title for title, _minutes in cert.modules],
         "issuer": cert.issuer,
         "verify_url": verify_url(cert.code),
-        "credential_status": status_list_url(status_position_of(cert)[0]),
+        "credential_status": _status_pointer(cert),
     }
 
 
-def status_position_of(cert: Certificate) -> tuple[int, int]:
+def _status_pointer(cert: Certificate) -> dict:
+    """Where the credential's revocation bit is published (as in its ``credentialStatus``)."""
     from elearn.certificates import status_position
 
-    return status_position(cert.id)
+    number, index = status_position(cert.id)
+    return {"statusListCredential": status_list_url(number), "statusListIndex": str(index)}
 
 
 # --- who may revoke -------------------------------------------------------------------------------
