@@ -17,6 +17,12 @@ bp = Blueprint("certs", __name__)
 NOINDEX = "noindex, nofollow"
 
 
+@bp.errorhandler(service.NotConfigured)
+def not_configured(error):
+    """Production without ELEARN_PUBLIC_BASE_URL: nothing that names a public URL can be served."""
+    return Response(f"503 Service Unavailable: {error}", status=503, mimetype="text/plain")
+
+
 def current_language() -> str:
     """``nl`` or ``en``: the reader's language, for hours and dates written outside templates."""
     locale = get_locale()
