@@ -514,3 +514,15 @@ def test_status_list_bits_and_encoding(key):
     assert listed["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert listed["credentialSubject"]["type"] == "BitstringStatusList"
     assert verify_credential(listed, [key]).ok and undefined_terms(listed) == []
+
+
+def test_assets_count_by_content_not_by_folder(tmp_path):
+    from PIL import Image
+
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        Image.new("RGB", (300, 100), (11, 92, 107)).save(tmp_path / folder / "logo.png")
+    first = render_pdf(data(logo=str(tmp_path / "a" / "logo.png")))
+    assert render_pdf(data(logo=str(tmp_path / "b" / "logo.png"))) == first  # another server, same logo
+    Image.new("RGB", (300, 100), (0, 0, 0)).save(tmp_path / "b" / "logo.png")
+    assert render_pdf(data(logo=str(tmp_path / "b" / "logo.png"))) != first

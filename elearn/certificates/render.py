@@ -12,7 +12,7 @@ import functools
 import hashlib
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import segno
@@ -173,11 +173,19 @@ def _xmp(data: CertificateData, title: str, author: str, subject: str, created: 
     )
 
 
+def fingerprint(data: CertificateData) -> str:
+    """SHA-256 of what is printed: the data, with the logo and signature by content, not by path,
+    so servers that keep the operator's assets in different folders make identical PDFs."""
+    assets = {name: hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else None
+              for name, path in (("logo", data.logo), ("signature", data.signature))}
+    return hashlib.sha256(repr(replace(data, **assets)).encode("utf-8")).hexdigest()
+
+
 def _new_pdf(data: CertificateData, labels: dict) -> FPDF:
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     created = datetime.datetime.combine(data.completed_on, datetime.time(12, 0), tzinfo=datetime.timezone.utc)
     pdf.set_creation_date(created)
-    digest = hashlib.sha256(repr(data).encode("utf-8")).hexdigest()[:32].upper()
+    digest = fingerprint(data)[:32].upper()
     pdf.file_id = lambda: f"<{digest}><{digest}>"  # from the data alone, whatever the fpdf2 version does
     title = f"{labels['title']}: {clean(data.path_title)}"
     subject = f"{clean(data.learner_name)}, {clean(data.path_title)} ({data.code})"
@@ -311,7 +319,7 @@ def _distinct_subset_tags(pdf: FPDF, body: bytes, data: CertificateData) -> byte
         old = f"/MPDFAA+{name}".encode("ascii")
         if not name or old not in body:
             continue
-        digest = hashlib.sha256(f"{name}|{data!r}".encode("utf-8")).digest()
+        digest = hashlib.sha256(f"{name}|{fingerprint(data)}".encode("utf-8")).digest()
         tag = "".join(chr(65 + byte % 26) for byte in digest[:6])
         body = body.replace(old, f"/{tag}+{name}".encode("ascii"))
     return body

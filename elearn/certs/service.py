@@ -149,12 +149,10 @@ def pdf_bytes(cert: Certificate, language: str = "nl") -> bytes:
     URL, new organisation details) renders a new PDF instead of serving a stale one.
     """
     from elearn.certificates import render_pdf
+    from elearn.certificates.render import fingerprint
 
     data = certificate_data(cert, language)
-    digest = hashlib.sha256(repr(data).encode("utf-8")).hexdigest()[:16]
-    for asset in (data.logo, data.signature):
-        if asset:
-            digest += hashlib.sha256(Path(asset).read_bytes()).hexdigest()[:8]
+    digest = fingerprint(data)[:24]
     store = Path(current_app.config["CERTIFICATE_STORE"])
     path = store / f"{cert.code}-{language}-{digest}.pdf"
     if path.exists():
