@@ -225,8 +225,11 @@ def _fetch_status_list(url: str, offline: bool):
 
     from .certs import service
 
-    own = service.status_list_url(1).rsplit("/", 1)[0] + "/"
-    if url.startswith(own) and url[len(own):].isdigit():
+    try:
+        own = service.status_list_url(1).rsplit("/", 1)[0] + "/"
+    except service.NotConfigured:
+        own = None
+    if own and url.startswith(own) and url[len(own):].isdigit():
         listed = service.status_list(int(url[len(own):]))
         return json.loads(listed.body) if listed else None
     if offline or not url.startswith("https://"):

@@ -209,6 +209,7 @@ def test_issuer_profile_and_status_list_are_public_cacheable_and_defined(app, le
     assert client.get(url).data == listed.data  # the same revocations give the same bytes
     assert client.get("/status/revocation/2").status_code == 404
     assert client.get("/status/revocation/0").status_code == 404
+    assert client.get("/status/revocation/99999999999999999999").status_code == 404
 
 
 def test_cli_list_json_credential_and_revoke(app, learner, client):

@@ -81,7 +81,7 @@ def issuer():
     return _public(_json(service.issuer_profile()), 3600)
 
 
-@bp.route("/status/revocation/<int:number>")
+@bp.route("/status/revocation/<int(min=1, max=16384):number>")  # 16,384 lists hold every 32-bit id
 def status_list(number: int):
     """The signed Bitstring Status List credential: stable URL, cacheable, conditional GET."""
     listed = service.status_list(number)
