@@ -75,6 +75,8 @@ def test_completion_issues_one_certificate_with_pdf_and_verify_page(app, learner
     html = verify.get_data(as_text=True)
     assert "Geldig" in html and "Lea Leerling" in html and "leerling@example.org" not in html
     assert '<meta name="robots" content="noindex, nofollow">' in html and verify.headers["X-Robots-Tag"] == "noindex, nofollow"
+    from elearn.certificates.data import format_hours
+    assert f"<li>{module.title} ({format_hours(round(module.minutes / 60, 1), 'nl')})</li>" in html
 
 
 def test_pdf_is_rebuilt_from_the_database_on_any_server(app, make_app, learner, tmp_path):

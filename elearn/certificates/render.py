@@ -215,7 +215,7 @@ def issuer_details(data: CertificateData, labels: dict) -> str:
 
 def modules_text(data: CertificateData) -> str:
     """``Title (1,5 uur); Title (2 uur)``: the modules covered with their study load."""
-    return "; ".join(f"{clean(title)} ({format_hours(minutes / 60, data.language)})" for title, minutes in data.modules)
+    return "; ".join(f"{clean(title)} ({format_hours(round(minutes / 60, 1), data.language)})" for title, minutes in data.modules)
 
 
 def layout(data: CertificateData) -> tuple[FPDF, list[Box]]:
