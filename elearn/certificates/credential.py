@@ -37,7 +37,7 @@ CRYPTOSUITE = "eddsa-rdfc-2022"
 _ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub
 #: bits in one status list: the spec's minimum (16 KiB), for herd privacy
 STATUS_LIST_SIZE = 131072
-#: odd, so index = (n × multiplier) mod size spreads certificates over the list without collisions
+#: odd, so index = (n × multiplier) mod size is a permutation: every certificate its own bit
 _STATUS_SPREAD = 48271
 
 
@@ -175,8 +175,9 @@ def issuer_document(issuer: Issuer, key, retired_keys=()) -> dict:
 def status_position(number: int) -> tuple[int, int]:
     """(list number, index in that list) of the ``number``-th certificate (its database id).
 
-    Consecutive certificates land far apart in the list, so a list's bits do not reveal
-    issue order."""
+    Consecutive certificates land far apart in the list. The permutation is fixed and public, so
+    it does not hide issue order from someone who knows it; the list's size (the spec's minimum)
+    is what gives herd privacy."""
     if number < 0:
         raise ValueError("certificate numbers start at 0")
     return number // STATUS_LIST_SIZE + 1, (number % STATUS_LIST_SIZE) * _STATUS_SPREAD % STATUS_LIST_SIZE
