@@ -43,7 +43,20 @@ class Config:
     #: product name shown in the layout and on certificates
     SITE_NAME = "Kruispunt"
     ISSUER_NAME = os.environ.get("ELEARN_ISSUER_NAME", "Kruispunt — vorming chemseks")
-    #: absolute base URL used in certificate QR codes and credentials
+    #: the issuing organisation's details, printed on the attest (and its web site in credentials)
+    ISSUER_URL = os.environ.get("ELEARN_ISSUER_URL")  # None: the public base URL
+    ISSUER_ADDRESS = os.environ.get("ELEARN_ISSUER_ADDRESS", "")
+    ISSUER_COMPANY_NUMBER = os.environ.get("ELEARN_ISSUER_COMPANY_NUMBER", "")
+    ISSUER_EMAIL = os.environ.get("ELEARN_ISSUER_EMAIL", "")
+    ISSUER_SIGNATORY_NAME = os.environ.get("ELEARN_ISSUER_SIGNATORY_NAME", "")
+    ISSUER_SIGNATORY_ROLE = os.environ.get("ELEARN_ISSUER_SIGNATORY_ROLE", "")
+    #: folder with the operator's certificate assets (logo.png, signature.png); None: certificates/
+    CERTIFICATE_ASSETS = os.environ.get("ELEARN_CERTIFICATE_ASSETS")
+    #: the credential signing key (PKCS8 PEM); None: <instance>/ob_signing_key.pem. Several app
+    #: servers must share this file; its retired public keys are listed in <file>.retired
+    SIGNING_KEY_FILE = os.environ.get("ELEARN_SIGNING_KEY_FILE")
+    #: absolute base URL used in certificate QR codes and credentials (scripts/serve.sh sets it
+    #: from the host and port it serves on)
     PUBLIC_BASE_URL = os.environ.get("ELEARN_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     SECRET_KEY = os.environ.get("ELEARN_SECRET_KEY")  # None: generated in the instance folder
     SQLALCHEMY_DATABASE_URI = os.environ.get("ELEARN_DATABASE_URL")  # None: SQLite in instance/
@@ -87,6 +100,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    #: no default: certificates are not issued until the operator sets ELEARN_PUBLIC_BASE_URL
+    PUBLIC_BASE_URL = os.environ.get("ELEARN_PUBLIC_BASE_URL")
 
 
 class TestConfig(Config):

@@ -14,6 +14,9 @@ if [ -z "${SKIP_E2E:-}" ]; then
   (cd tests/e2e/pa11y && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 .venv/bin/elearn content check
+if command -v npm >/dev/null 2>&1; then  # the independent credential verifier (tests/verifier, lock file)
+  (cd tests/verifier && npm ci --no-audit --no-fund --loglevel=error)
+fi
 mkdir -p test-artifacts
 echo "== test suite on SQLite"
 .venv/bin/python -m pytest --cov=elearn --cov-report=term --cov-fail-under=90 "$@"

@@ -35,6 +35,8 @@ EXPECTED = {
     "leaflet.pdf": ("GET", PUBLIC),
     "certs.verify": ("GET", PUBLIC),
     "certs.issuer": ("GET", PUBLIC),
+    "certs.verify_json": ("GET", PUBLIC),
+    "certs.status_list": ("GET", PUBLIC),
     "auth.login": ("GET", (200, 302, 302, 302, 302, 302)),
     "auth.register": ("GET", (200, 302, 302, 302, 302, 302)),
     "auth.forgot": ("GET", PUBLIC),
