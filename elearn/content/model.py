@@ -109,6 +109,11 @@ class Quiz:
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
+    @property
+    def question_count(self) -> int:
+        """Questions in one attempt (a path test's forms are equally long: their items are twins)."""
+        return len(next(iter(self.forms.values()))) if self.forms else len(self.questions)
+
     def for_form(self, form: str | None) -> "Quiz":
         """The quiz as one attempt takes it: a path test narrowed to one parallel form.
 
