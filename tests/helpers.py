@@ -68,7 +68,9 @@ def take_quiz(client, app, quiz_id: str, correct: bool = True) -> int:
         response = answer(client, attempt_id, n, right_answer(q) if correct else wrong_answer(q))
         assert response.status_code == 302
     response = post_form(client, f"/attempt/{attempt_id}/submit", {})
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/attempt/{attempt_id}/review")
+    # the review, or the completion page when this test was the path's last step
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith((f"/attempt/{attempt_id}/review", "/done"))
     return attempt_id
 
 
