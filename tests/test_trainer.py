@@ -159,7 +159,7 @@ def test_summary_shows_gain_confidence_and_items(app, trainer, learner):
     assert "<td>2.0</td><td>5.0</td><td>+3.00</td>" in page
     assert "nog te weinig antwoorden" in page
     items = trainer.get(f"/trainer/cohorts/{cohort_id}/items.csv").get_data(as_text=True)
-    assert "proef-i1" in items and "proef-q1" in items
+    assert "proef-a1" in items and "proef-b1" in items and "proef-q1" in items
 
 
 def _bulk_cohort(app, size: int):
