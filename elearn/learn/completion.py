@@ -63,6 +63,12 @@ class PathStatus:
         return self.posttest_score is not None and self.posttest_score >= self.post_pass_mark
 
     @property
+    def post_test_percent(self) -> int | None:
+        """The passing post-test score as a whole percentage, for the certificate's wording
+        (``certs.service.issue_if_complete`` reads it); None when not passed or no tests."""
+        return round(self.posttest_score) if self.has_tests and self.posttest_passed else None
+
+    @property
     def complete(self) -> bool:
         """Every module done, the post-test passed (when the path has one), the closing scale filled in."""
         return (all(m.complete for m in self.modules)
