@@ -242,3 +242,20 @@ def test_complete_refuses_an_unfinished_path(app, learner):
     assert learner.post("/paths/proefpad/complete", data={}).status_code == 400  # no CSRF token
     assert post_form(learner, "/paths/bestaat-niet/complete", {}, token_from="/paths").status_code == 404
     assert learner.get("/paths/bestaat-niet/done").status_code == 404
+
+
+def test_path_status_needs_the_post_test_pass_mark():
+    from elearn.content.model import LearningPath
+    from elearn.learn.completion import ModuleStatus, PathStatus
+    path = LearningPath("p", "P", "", (), ("m",), 60, post_pass_mark=70)
+    done = ModuleStatus("m", 2, 2, True, True, 1, 1)
+
+    def status(score, has_tests=True):
+        return PathStatus(path, True, True, (done,), score is not None, True, has_tests, score, 70)
+
+    assert not status(None).complete and status(None).post_test_percent is None
+    assert not status(69.9).complete and not status(69.9).posttest_passed
+    assert status(70.0).complete and status(70.0).post_test_percent == 70
+    assert status(None, has_tests=False).complete and status(None, has_tests=False).post_test_percent is None
+    unread = PathStatus(path, True, True, (ModuleStatus("m", 1, 2, True, True, 1, 1),), True, True, True, 100.0, 70)
+    assert not unread.complete and unread.posttest_passed

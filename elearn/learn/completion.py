@@ -76,11 +76,6 @@ class PathStatus:
                 and self.survey_post_done)
 
     @property
-    def modules_to_revisit(self) -> tuple[str, ...]:
-        """Slugs of modules not yet complete (shown with a post-test below the pass mark)."""
-        return tuple(m.slug for m in self.modules if not m.complete)
-
-    @property
     def steps_done(self) -> int:
         extras = int(self.pretest_done) + int(self.posttest_done) if self.has_tests else 0
         return sum(m.steps_done for m in self.modules) + extras + int(self.survey_pre_done) + int(self.survey_post_done)
