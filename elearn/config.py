@@ -50,6 +50,11 @@ class Config:
     MAIL_USERNAME = os.environ.get("ELEARN_MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("ELEARN_MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("ELEARN_MAIL_SENDER", "kruispunt@example.org")
+    #: STARTTLS before logging in; only a local relay on a trusted network goes without
+    MAIL_USE_TLS = _env_bool("ELEARN_MAIL_USE_TLS", True)
+    #: the data controller named on the privacy page (GDPR art. 13)
+    CONTROLLER_NAME = os.environ.get("ELEARN_CONTROLLER_NAME", "")
+    CONTROLLER_CONTACT = os.environ.get("ELEARN_CONTROLLER_CONTACT", "")
     PASSWORD_RESET_MAX_AGE = 3600
     #: werkzeug hashing method for new passwords; checking reads the method from the stored hash
     PASSWORD_HASH_METHOD = "scrypt"

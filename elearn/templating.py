@@ -34,6 +34,12 @@ def init_templating(app: Flask) -> None:
             text = text.replace(file, label)
         return text
 
+    @app.template_filter("invite_code")
+    def invite_code(code: str) -> str:
+        """A group code in groups of four characters, as people read it aloud ("45J5 A4JT YC")."""
+        from .trainer.cohorts import display_code
+        return display_code(code)
+
     @app.template_filter("hours")
     def hours(minutes: int) -> str:
         """A study load in minutes as hours with one decimal, in the reader's locale."""

@@ -81,6 +81,8 @@ EXPECTED = {
     "trainer.add_trainer": ("POST", (LOGIN, 403, 403, 302, 404, 302)),
     "trainer.remove_member": ("POST", (LOGIN, 403, 403, 302, 404, 302)),
     "trainer.join": ("GET", LOGGED_IN),
+    "trainer.invitation": ("GET", (404, 200, 200, 200, 200, 200)),  # no such group; signed in: the join form
+    "trainer.invite_mail": ("POST", (LOGIN, 403, 403, 400, 404, 400)),  # no mail server in the tests
     "admin.users": ("GET", ADMIN_ONLY),
     "admin.change_role": ("POST", (LOGIN, 403, 403, 403, 403, 400)),  # no role given: bad request
     "admin.audit_log": ("GET", ADMIN_ONLY),

@@ -23,8 +23,8 @@ def create_cohort(trainer, name="Vorming Gent", path="proefpad"):
     assert response.status_code == 302
     cohort_id = int(re.search(r"/trainer/cohorts/(\d+)", response.headers["Location"]).group(1))
     page = trainer.get(f"/trainer/cohorts/{cohort_id}/manage").get_data(as_text=True)
-    code = re.search(r'class="invite-code">([A-Z0-9]+)<', page).group(1)
-    return cohort_id, code
+    shown = re.search(r'class="invite-code">([A-Z0-9 ]+)<', page).group(1)
+    return cohort_id, shown.replace(" ", "")
 
 
 def join(client, code):

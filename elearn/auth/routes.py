@@ -6,12 +6,15 @@ import json
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, session, url_for)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
 from ..extensions import db, limiter
 from ..mail import send_mail
 from ..models import utcnow
+from ..trainer import cohorts
 from ..urls import safe_next
 from . import service
 from .forms import (ChangePasswordForm, EraseForm, ForgotForm, LoginForm, ProfileForm,
@@ -30,10 +33,11 @@ auth_ip_limit = limiter.shared_limit("20 per minute;100 per hour", scope="auth-i
 account_limit = limiter.limit("5 per minute;30 per hour", key_func=_account_key, methods=["POST"])
 
 
-def _send_verification(user) -> None:
-    link = url_for("auth.verify", token=service.make_token(user, "verify"), _external=True)
-    send_mail(user.email, _("Bevestig je e-mailadres voor Kruispunt"),
-              _("Welkom bij Kruispunt. Bevestig je e-mailadres met deze link (3 dagen geldig):") + f"\n\n{link}\n")
+def _send_verification(user, cohort=None) -> None:
+    extra = {"i": cohort.invite_code} if cohort else {}
+    link = url_for("auth.verify", token=service.make_token(user, "verify", **extra), _external=True)
+    send_mail(user.email, _l("Bevestig je e-mailadres voor Kruispunt"), "verify", locale=user.locale,
+              name=user.name, link=link, cohort=cohort)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -43,38 +47,58 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
+    if request.method == "GET" and request.args.get("invite"):
+        form.invite.data = cohorts.normalise_code(request.args["invite"])
+    cohort = cohorts.cohort_by_code(form.invite.data) if form.invite.data else None
     if form.validate_on_submit():
         existing = service.find_user(form.email.data)
         if existing is None:
             user = service.create_user(form.email.data, form.name.data, form.password.data,
                                        organisation=form.organisation.data or "", sector=form.sector.data)
-            user.locale = session.get("lang")
+            user.locale = session.get("lang") or str(get_locale())
             db.session.flush()
-            _send_verification(user)
+            _send_verification(user, cohort)
             audit.record("account.registered", user.id, user.email)
+            session["registered_user"] = user.id  # only this browser is signed in on confirmation
         else:
             # Same answer as for a new address; the owner is told by mail instead.
-            send_mail(existing.email, _("Iemand probeerde een account aan te maken met je e-mailadres"),
-                      _("Als jij dat was: je hebt al een account. Meld je aan of vraag een nieuw wachtwoord aan via %(url)s",
-                        url=url_for("auth.forgot", _external=True)) + "\n")
+            send_mail(existing.email, _l("Iemand probeerde een account aan te maken met je e-mailadres"),
+                      "account_exists", locale=existing.locale, forgot_url=url_for("auth.forgot", _external=True))
         db.session.commit()
-        return render_template("auth/check_mail.html", email=form.email.data)
-    return render_template("auth/register.html", form=form)
+        return render_template("auth/check_mail.html", email=form.email.data, cohort=cohort)
+    return render_template("auth/register.html", form=form, cohort=cohort)
 
 
 @bp.route("/verify/email/<token>")
 @limiter.limit("30 per hour")
 def verify(token: str):
-    user = service.read_token(token, "verify", VERIFY_MAX_AGE)
-    if user is None:
+    """Confirm an address (and join the group the invite named). Only the browser that registered
+    is signed in: a link opened elsewhere confirms the address without signing anyone in."""
+    user, data, unused = service.open_token(token, "verify", VERIFY_MAX_AGE)
+    if user is not None and not unused and user.email_verified_at:
+        flash(_("Je e-mailadres was al bevestigd. Meld je aan."), "info")
+        return redirect(url_for("auth.login"))
+    if user is None or not unused:
         flash(_("Deze bevestigingslink is ongeldig of verlopen. Meld je aan om een nieuwe te krijgen."), "error")
         return redirect(url_for("auth.login"))
-    user.email_verified_at = user.email_verified_at or utcnow()
+    user.email_verified_at = utcnow()
+    joined = None
+    if data.get("i"):
+        try:
+            joined = cohorts.join(user, data["i"])
+        except cohorts.JoinRefused as refused:
+            flash(cohorts.JOIN_MESSAGES[str(refused)], "error")
     db.session.commit()
-    session.clear()
-    login_user(user)
-    flash(_("Je e-mailadres is bevestigd. Welkom!"), "success")
-    return redirect(url_for("learn.paths"))
+    if joined:
+        flash(_("Je bent aangesloten bij %(name)s.", name=joined.name), "success")
+    landing = url_for("learn.path", slug=joined.path_slug) if joined else url_for("learn.paths")
+    if session.get("registered_user") == user.id:
+        session.clear()
+        login_user(user)
+        flash(_("Je e-mailadres is bevestigd. Welkom!"), "success")
+        return redirect(landing)
+    flash(_("Je e-mailadres is bevestigd. Meld je aan om te beginnen."), "success")
+    return redirect(url_for("auth.login", next=landing))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -124,8 +148,7 @@ def forgot():
         user = service.find_user(form.email.data)
         if user and not user.erased_at:
             link = url_for("auth.reset", token=service.make_token(user, "reset"), _external=True)
-            send_mail(user.email, _("Nieuw wachtwoord voor Kruispunt"),
-                      _("Kies een nieuw wachtwoord met deze link. Hij werkt één keer en blijft een uur geldig:") + f"\n\n{link}\n")
+            send_mail(user.email, _l("Nieuw wachtwoord voor Kruispunt"), "reset", locale=user.locale, link=link)
             audit.record("password.reset_requested", user.id, user.email)
             db.session.commit()
         flash(_("Als er een account bestaat voor dat adres, hebben we een link gestuurd."), "info")

@@ -43,21 +43,32 @@ def _fingerprint(user: User) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def make_token(user: User, purpose: str) -> str:
-    """A signed token for ``purpose`` (reset or verify) that dies once it has been used."""
-    return _serializer(purpose).dumps({"u": user.id, "f": _fingerprint(user)})
+def make_token(user: User, purpose: str, **extra) -> str:
+    """A signed token for ``purpose`` (reset or verify) that dies once it has been used.
+
+    ``extra`` travels with it (an invite code through registration, say).
+    """
+    return _serializer(purpose).dumps({**extra, "u": user.id, "f": _fingerprint(user)})
+
+
+def open_token(token: str, purpose: str, max_age: int) -> tuple[User | None, dict, bool]:
+    """The user a signed, unexpired token names, its payload, and whether it is still unused."""
+    try:
+        data = _serializer(purpose).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None, {}, False
+    if not isinstance(data, dict):
+        return None, {}, False
+    user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
+    if user is None or user.erased_at:
+        return None, {}, False
+    return user, data, _fingerprint(user) == data.get("f")
 
 
 def read_token(token: str, purpose: str, max_age: int) -> User | None:
     """The user a valid, unexpired, unused token belongs to, or None."""
-    try:
-        data = _serializer(purpose).loads(token, max_age=max_age)
-    except (BadSignature, SignatureExpired):
-        return None
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or user.erased_at or _fingerprint(user) != data.get("f"):
-        return None
-    return user
+    user, _data, unused = open_token(token, purpose, max_age)
+    return user if unused else None
 
 
 def export_user_data(user: User) -> dict:

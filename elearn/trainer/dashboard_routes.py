@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from .. import audit
 from ..access import cohort_or_404, role_required
-from ..auth.forms import ActionForm
+from ..forms import ActionForm
 from ..course import get_course
 from ..extensions import db
 from . import exports
