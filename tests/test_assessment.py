@@ -2,11 +2,18 @@
 the certificate issued only on the POST that completes the path (issue 13), through HTTP."""
 import re
 
+from conftest import logged_in, post_form
+from helpers import (
+    answer,
+    fill_confidence,
+    question_ids_in_order,
+    read_all,
+    run_choices,
+    start_quiz,
+    take_quiz,
+    walk_vignette,
+)
 from sqlalchemy import delete, select
-
-from conftest import get_token, logged_in, post_form
-from helpers import (answer, fill_confidence, question_ids_in_order, read_all, run_choices, start_quiz,
-                     take_quiz, walk_vignette)
 from test_trainer import create_cohort, join
 
 from elearn.content.model import Option, Question, Quiz
@@ -201,7 +208,8 @@ def test_pass_after_retake_issues_the_certificate_and_lands_on_the_completion_pa
     # a third attempt is not offered once passed
     overview = learner.get("/quiz/post-proefpad").get_data(as_text=True)
     assert "Leg de eindtoets opnieuw af" not in overview
-    response = post_form(learner, "/quiz/post-proefpad/start", {}, token_from="/quiz/post-proefpad", follow_redirects=True)
+    response = post_form(learner, "/quiz/post-proefpad/start", {}, token_from="/quiz/post-proefpad",
+                         follow_redirects=True)
     assert "geen pogingen meer" in response.get_data(as_text=True)
 
 

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Callable
 
 from .errors import ContentError, Problem
-from .model import Course, LearningPath, Quiz
+from .model import Course, Quiz
 from .modules import parse_module
 from .questions import FORMS, MIN_FORM_ITEMS, parse_item_bank, parse_quiz_file
 from .reference import parse_confidence, parse_glossary, parse_paths, parse_referral_map

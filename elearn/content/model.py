@@ -114,7 +114,7 @@ class Quiz:
         """Questions in one attempt (a path test's forms are equally long: their items are twins)."""
         return len(next(iter(self.forms.values()))) if self.forms else len(self.questions)
 
-    def for_form(self, form: str | None) -> "Quiz":
+    def for_form(self, form: str | None) -> Quiz:
         """The quiz as one attempt takes it: a path test narrowed to one parallel form.
 
         A module quiz (or ``form`` None) is returned unchanged.

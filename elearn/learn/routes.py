@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..certs.service import certificate_for, verify_url
-from ..forms import ActionForm
 from ..course import get_course
 from ..extensions import db
+from ..forms import ActionForm
 from ..quiz.service import attempts_summary
 from . import service
 from .completion import module_status, path_status

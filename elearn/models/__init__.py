@@ -4,7 +4,7 @@ from .base import utcnow
 from .certificate import Certificate
 from .cohort import Cohort, CohortMember, CohortTrainer
 from .progress import ModulePosition, PathEnrollment, SectionRead, SurveyAnswer, SurveyResponse
-from .quiz import AttemptAnswer, QuizAttempt, FormAssignment, VignetteRun, VignetteStep
+from .quiz import AttemptAnswer, FormAssignment, QuizAttempt, VignetteRun, VignetteStep
 from .user import ROLES, SECTORS, User
 
 __all__ = [

@@ -5,9 +5,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..forms import ActionForm
 from ..course import get_course
 from ..extensions import db
+from ..forms import ActionForm
 from ..learn.finish import after_step
 from . import service, vignette_service
 from .types import InvalidAnswer, score_question

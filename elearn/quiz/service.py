@@ -106,7 +106,7 @@ def open_attempt(user_id: int, quiz_id: str) -> QuizAttempt | None:
         QuizAttempt.submitted_at.is_(None)))
 
 
-def may_start(quiz: Quiz, summary: "AttemptsSummary") -> bool:
+def may_start(quiz: Quiz, summary: AttemptsSummary) -> bool:
     """Whether a new attempt may start: the pre-test once, the post-test until it is passed,
     a module quiz within its ``max_attempts``."""
     if quiz.kind == "pretest":
