@@ -2,7 +2,7 @@
 the certificate issued only on the POST that completes the path (issue 13), through HTTP."""
 import re
 
-from conftest import logged_in, post_form
+from conftest import get_token, logged_in, post_form
 from helpers import (
     answer,
     fill_confidence,
@@ -267,3 +267,20 @@ def test_path_status_needs_the_post_test_pass_mark():
     assert status(None, has_tests=False).complete and status(None, has_tests=False).post_test_percent is None
     unread = PathStatus(path, True, True, (ModuleStatus("m", 1, 2, True, True, 1, 1),), True, True, True, 100.0, 70)
     assert not unread.complete and unread.posttest_passed
+
+
+def test_reading_the_last_section_by_scrolling_points_to_the_completion_page(app, learner):
+    post_form(learner, "/paths/proefpad/choose", {}, token_from="/paths")
+    take_quiz(learner, app, "pre-proefpad", correct=False)
+    fill_confidence(learner, app, "proefpad", "pre", 2)
+    take_quiz(learner, app, "proef", correct=True)
+    walk_vignette(learner, app, "proef-casus")
+    take_quiz(learner, app, "post-proefpad", correct=True)
+    fill_confidence(learner, app, "proefpad", "post", 4)
+    token = get_token(learner, "/modules/proef/eerste")
+    scrolled = {"X-Requested-With": "fetch"}
+    first = learner.post("/modules/proef/eerste/read", data={"csrf_token": token}, headers=scrolled)
+    assert first.status_code == 204 and "X-Completed" not in first.headers and certificates(app) == 0
+    last = learner.post("/modules/proef/tweede/read", data={"csrf_token": token}, headers=scrolled)
+    assert last.status_code == 204 and last.headers["X-Completed"] == "/paths/proefpad/done"
+    assert certificates(app) == 1

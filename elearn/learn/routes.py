@@ -12,7 +12,7 @@ from ..forms import ActionForm
 from ..quiz.service import attempts_summary
 from . import service
 from .completion import module_status, path_status
-from .finish import after_step
+from .finish import after_step, complete_step
 from .forms import confidence_form
 from .progress import load_record, mark_read, read_sections, resume_section
 
@@ -82,10 +82,11 @@ def read(slug: str, section_id: str):
         following = url_for(".section", slug=slug, section_id=module.sections[index + 1].id)
     else:
         following = url_for(".sources", slug=slug)
-    response = after_step(following)
+    done = complete_step()
     if request.headers.get("X-Requested-With") == "fetch":
-        return "", 204
-    return response
+        # Read by scrolling (site.js): the header says where to go when this completed the path.
+        return "", 204, {"X-Completed": done} if done else {}
+    return redirect(done or following)
 
 
 @bp.route("/paths")
