@@ -104,7 +104,7 @@ class Quiz:
     module: str | None = None
     version: str = ""
     #: path tests only: form ("A"/"B") -> that form's items; ``questions`` holds both forms
-    forms: Mapping[str, tuple[Question, ...]] = field(default_factory=dict)
+    forms: Mapping[str, tuple[Question, ...]] = field(default_factory=dict, hash=False, compare=False)
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
