@@ -106,12 +106,17 @@ class Quiz:
     module: str | None = None
     version: str = ""
     #: path tests only: form ("A"/"B") -> that form's items; ``questions`` holds both forms
-    forms: Mapping[str, tuple[Question, ...]] = field(default_factory=dict)
+    forms: Mapping[str, tuple[Question, ...]] = field(default_factory=dict, hash=False, compare=False)
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
-    def for_form(self, form: str | None) -> "Quiz":
+    @property
+    def question_count(self) -> int:
+        """Questions in one attempt (a path test's forms are equally long: their items are twins)."""
+        return len(next(iter(self.forms.values()))) if self.forms else len(self.questions)
+
+    def for_form(self, form: str | None) -> Quiz:
         """The quiz as one attempt takes it: a path test narrowed to one parallel form.
 
         A module quiz (or ``form`` None) is returned unchanged.
