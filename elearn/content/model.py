@@ -22,6 +22,8 @@ class Source:
     url: str | None = None
     #: the date (YYYY-MM-DD) the url was last checked
     checked: str | None = None
+    #: BCP 47 language of the title when it is not Dutch (e.g. "en", "fr"), for lang="..."
+    lang: str | None = None
 
 
 @dataclass(frozen=True)

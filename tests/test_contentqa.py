@@ -1,0 +1,99 @@
+"""Content QA: source dates and languages, consistent terms across the shipped course."""
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from elearn.content import ContentError, load_course
+
+from conftest import FIXTURE_CONTENT, logged_in
+
+REAL_CONTENT = Path(__file__).resolve().parent.parent / "elearn"
+FIXTURE_SOURCE = """  - id: bron-a
+    title: Een testbron
+    publisher: Testuitgever
+    year: 2024
+    url: https://example.org/bron
+"""
+
+
+@pytest.fixture
+def content(tmp_path):
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, target)
+    return target
+
+
+def _module_file(content: Path) -> Path:
+    return next((content / "modules").glob("*proef*.md"))
+
+
+def _set_source(content: Path, extra: str):
+    path = _module_file(content)
+    text = path.read_text()
+    assert FIXTURE_SOURCE in text
+    path.write_text(text.replace(FIXTURE_SOURCE, FIXTURE_SOURCE + extra, 1))
+
+
+def test_source_checked_date_and_language_are_read(content):
+    _set_source(content, "    checked: 2026-12-01\n    lang: en\n")
+    module = load_course(content).module("proef")
+    source = module.sources[0]
+    assert (source.checked, source.lang) == ("2026-12-01", "en")
+
+
+def test_source_language_is_optional(content):
+    assert load_course(content).module("proef").sources[0].lang is None
+
+
+@pytest.mark.parametrize("bad", ["English", "e", "en_GB", "1"])
+def test_source_language_must_be_a_language_code(content, bad):
+    _set_source(content, f"    lang: {bad}\n")
+    with pytest.raises(ContentError) as exc:
+        load_course(content)
+    problems = [str(p) for p in exc.value.problems]
+    assert len(problems) == 1 and "field 'lang' must be a language code" in problems[0], problems
+    assert re.match(r".*proef\.md:\d+: ", problems[0]), problems
+
+
+def test_source_list_marks_foreign_titles_and_shows_the_date(make_app, content):
+    _set_source(content, "    checked: 2026-12-01\n    lang: fr\n")
+    app = make_app(CONTENT_DIR=str(content))
+    with logged_in(app, "lea@example.org", "Lea") as client:
+        page = client.get("/modules/proef/sources").get_data(as_text=True)
+    assert '<span lang="fr">Een testbron.</span> Testuitgever, 2024.' in page
+    assert "geraadpleegd op 2026-12-01" in page
+
+
+def test_source_list_without_language_has_no_lang_attribute(app):
+    with logged_in(app, "lea@example.org", "Lea") as client:
+        page = client.get("/modules/proef/sources").get_data(as_text=True)
+    item = re.search(r'<li id="bron-bron-a">.*?</li>', page, re.S).group(0)
+    assert "lang=" not in item and "Een testbron." in item
+
+
+# --- the shipped course ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def course():
+    return load_course(REAL_CONTENT)
+
+
+def test_no_check_date_is_left_in_source_titles_or_publishers(course):
+    for module in course.modules:
+        for s in module.sources:
+            assert "geraadpleegd" not in s.title + s.publisher, (module.slug, s.id)
+            if s.url:
+                assert s.checked is None or re.match(r"\d{4}-\d{2}-\d{2}$", s.checked)
+
+
+def test_english_and_french_source_titles_are_marked(course):
+    by_id = {(m.slug, s.id): s for m in course.modules for s in m.sources}
+    assert by_id[("schadebeperking", "who2024")].lang == "en"
+    assert by_id[("schadebeperking", "belgium2025")].lang == "fr"
+    assert by_id[("basis", "rodekruis-bewusteloos")].lang is None
+    english = re.compile(r"\b(the|and|what|to|with|for|after)\b", re.I)
+    for (slug, sid), s in by_id.items():
+        if english.search(s.title) and not re.search(r"\b(de|het|een|van|wat)\b", s.title):
+            assert s.lang == "en", (slug, sid, s.title)
