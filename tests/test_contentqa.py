@@ -97,3 +97,33 @@ def test_english_and_french_source_titles_are_marked(course):
     for (slug, sid), s in by_id.items():
         if english.search(s.title) and not re.search(r"\b(de|het|een|van|wat)\b", s.title):
             assert s.lang == "en", (slug, sid, s.title)
+
+
+NEW_TERMS = {
+    "stabiele-zijligging": "schadebeperking", "tolerantie": "schadebeperking",
+    "schuldig-hulpverzuim": "schadebeperking", "booster": "schadebeperking",
+    "gedeeld-beroepsgeheim": "gesprek", "noodtoestand": "gesprek",
+    "seksuele-meerderjarigheid": "consent",
+}
+
+
+@pytest.mark.parametrize("term_id,module_slug", sorted(NEW_TERMS.items()))
+def test_new_glossary_terms_are_linked_from_the_module_that_teaches_them(course, term_id, module_slug):
+    term = course.term(term_id)
+    assert term is not None and term.module == module_slug
+    html = "".join(s.html for s in course.module(module_slug).sections)
+    assert f'<a class="term" href="/glossary#{term_id}">' in html, term_id
+
+
+def test_glossary_states_the_safety_facts_the_modules_teach(course):
+    defs = {t.id: re.sub(r"<[^>]+>", "", " ".join(t.definition_html.split())) for t in course.glossary}
+    assert "GBL is sterker" in defs["ghb-gbl"] and "minstens twee uur" in defs["ghb-gbl"]
+    assert "alcohol of andere dempende middelen" in defs["ghb-gbl"]
+    assert "72 uur" in defs["pep"] and "hiv-referentiecentrum" in defs["pep"] and "spoedafdeling" in defs["pep"]
+    assert "huisarts" in defs["pep"]
+    assert "36 uur" in defs["erectiepillen"] and "poppers" in defs["erectiepillen"]
+    assert "artikel 458" in defs["beroepsgeheim"] and "8 april 2026" in defs["beroepsgeheim"]
+    assert "8 april 2026" in defs["consent"]
+    assert "422bis" in defs["schuldig-hulpverzuim"]
+    assert "16 jaar" in defs["seksuele-meerderjarigheid"] and "14" in defs["seksuele-meerderjarigheid"]
+    assert "ritonavir" in defs["booster"] and "cobicistat" in defs["booster"]
