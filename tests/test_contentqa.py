@@ -127,3 +127,15 @@ def test_glossary_states_the_safety_facts_the_modules_teach(course):
     assert "422bis" in defs["schuldig-hulpverzuim"]
     assert "16 jaar" in defs["seksuele-meerderjarigheid"] and "14" in defs["seksuele-meerderjarigheid"]
     assert "ritonavir" in defs["booster"] and "cobicistat" in defs["booster"]
+
+
+def test_chems_fr_is_taught_as_a_trigger_and_chemsfriendly_as_a_profile_word(course):
+    for module in course.modules:
+        html = "".join(s.html for s in module.sections)
+        for block in re.findall(r"<(?:p|li)>(.*?)</(?:p|li)>", html, re.S):
+            if "chems fr" in block:
+                assert "trigger" in block, (module.slug, block)
+    terminologie = "".join(s.html for s in course.module("terminologie").sections)
+    assert 'href="/glossary#chems-fr"' in terminologie and 'href="/glossary#appcodes"' in terminologie
+    assert course.term("chems-fr").module == "terminologie"
+    assert "chemsfriendly" in course.term("appcodes").synonyms
