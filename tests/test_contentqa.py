@@ -139,3 +139,33 @@ def test_chems_fr_is_taught_as_a_trigger_and_chemsfriendly_as_a_profile_word(cou
     assert 'href="/glossary#chems-fr"' in terminologie and 'href="/glossary#appcodes"' in terminologie
     assert course.term("chems-fr").module == "terminologie"
     assert "chemsfriendly" in course.term("appcodes").synonyms
+
+
+def _all_text(course):
+    parts = []
+    for module in course.modules:
+        parts += [s.html for s in module.sections]
+    return re.sub(r"<[^>]+>", "", " ".join(" ".join(parts).split()))
+
+
+def test_law_statements_are_instructive_and_point_to_the_official_text(course):
+    text = _all_text(course)
+    assert "vonden we" not in text and "kunnen citeren" not in text
+    for slug in ("basis", "schadebeperking", "consent", "gesprek"):
+        module = course.module(slug)
+        assert "strafwetboek" in {s.id for s in module.sources}, slug
+        justel = next(s for s in module.sources if s.id == "strafwetboek")
+        assert justel.url.startswith("https://www.ejustice.just.fgov.be/") and justel.checked
+    assert "vroeger art. 422bis" in text and "8 april 2026" in text
+
+
+def test_pep_is_taught_the_same_way_in_every_module():
+    course = load_course(REAL_CONTENT)
+    for module in course.modules:
+        body = re.sub(r"<[^>]+>", "", " ".join(" ".join(s.html for s in module.sections).split()))
+        if "PEP" not in body:
+            continue
+        assert "72 uur" in body, module.slug
+        assert "48 uur" not in body, module.slug
+        if "huisarts" in body and "PEP" in body:
+            assert "kan dat niet" not in body, module.slug
