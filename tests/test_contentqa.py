@@ -169,3 +169,23 @@ def test_pep_is_taught_the_same_way_in_every_module():
         assert "48 uur" not in body, module.slug
         if "huisarts" in body and "PEP" in body:
             assert "kan dat niet" not in body, module.slug
+
+
+def test_every_section_stays_readable_under_600_words(course):
+    for module in course.modules:
+        for section in module.sections:
+            assert section.words < 600, (module.slug, section.id, section.words)
+
+
+BANNED = ["centrum voor seksuele gezondheid", "centra voor seksuele gezondheid", "drugdienst",
+          "verdovende middelen", "harm-reductiondienst", "harm-reductionorganisatie",
+          "studiefinanciering", "LGBTI+", "LGBT+", "LGBT-", "hij of zij "]
+
+
+def test_content_files_use_the_agreed_belgian_terms():
+    files = [p for d in ("modules", "quizzes") for p in (REAL_CONTENT / d).rglob("*") if p.is_file()]
+    assert len(files) > 20
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for word in BANNED:
+            assert word.lower() not in text.lower(), (path.name, word)
