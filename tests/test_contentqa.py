@@ -189,3 +189,113 @@ def test_content_files_use_the_agreed_belgian_terms():
         text = path.read_text(encoding="utf-8")
         for word in BANNED:
             assert word.lower() not in text.lower(), (path.name, word)
+
+
+# --- English interface: Dutch content is announced and marked lang="nl" -----------------------
+
+NOTICE_EN = "The course content (modules, glossary, referral map and leaflet) is written in Dutch."
+NOTICE_NL = "De cursusinhoud (modules, woordenlijst, sociale kaart en folder) is in het Nederlands geschreven."
+
+
+def _english(client, url="/paths"):
+    from conftest import post_form
+    post_form(client, "/language", {"lang": "en", "next": url}, token_from=url)
+    return client
+
+
+@pytest.fixture
+def english_content(content):
+    """Fixture content with English path texts and an English region label."""
+    paths = content / "reference" / "paths.yaml"
+    paths.write_text(paths.read_text().replace(
+        "    title: Proeftraject\n",
+        "    title: Proeftraject\n    title_en: Trial path\n    description_en: A path for the tests.\n"))
+    orgs = content / "reference" / "organisations.yaml"
+    orgs.write_text(orgs.read_text().replace(
+        "regions: {vlaanderen: Vlaanderen,", "regions: {vlaanderen: {name: Vlaanderen, en: Flanders},"))
+    return content
+
+
+@pytest.mark.parametrize("url", ["/modules", "/modules/proef", "/modules/proef/eerste",
+                                 "/modules/proef/sources", "/glossary", "/sociale-kaart", "/folder",
+                                 "/paths"])
+def test_english_interface_says_the_content_is_dutch(app, url):
+    client = _english(logged_in(app, "lea@example.org", "Lea"))
+    page = client.get(url).get_data(as_text=True)
+    assert page.count(NOTICE_EN) == 1, url
+    assert 'lang="nl"' in page.split("<main", 1)[1], url
+
+
+@pytest.mark.parametrize("url", ["/modules/proef/eerste", "/glossary", "/paths"])
+def test_dutch_interface_has_no_notice_and_no_lang_noise(app, url):
+    client = logged_in(app, "lea@example.org", "Lea")
+    page = client.get(url).get_data(as_text=True)
+    assert NOTICE_NL not in page and NOTICE_EN not in page
+    assert 'lang="nl"' not in page.split("<main", 1)[1]
+
+
+def test_section_text_is_marked_dutch_in_the_english_interface(app):
+    client = _english(logged_in(app, "lea@example.org", "Lea"))
+    page = client.get("/modules/proef/eerste").get_data(as_text=True)
+    body = re.search(r'<div class="section-body" lang="nl">(.*?)</div>', page, re.S)
+    assert body and "Dit gaat over" in body.group(1)
+    assert re.search(r'<h1 lang="nl">Eerste deel</h1>', page)
+
+
+def test_glossary_terms_and_definitions_are_marked_dutch(app):
+    client = _english(logged_in(app, "lea@example.org", "Lea"))
+    page = client.get("/glossary").get_data(as_text=True)
+    assert re.search(r'<dt id="term-[a-z0-9-]+" lang="nl">', page)
+    assert '<p lang="nl">' in page.split('<dl class="glossary">', 1)[1]
+
+
+def test_paths_use_their_english_title_and_description(make_app, english_content):
+    app = make_app(CONTENT_DIR=str(english_content))
+    client = logged_in(app, "lea@example.org", "Lea")
+    dutch = client.get("/paths").get_data(as_text=True)
+    assert "Proeftraject" in dutch and "Trial path" not in dutch
+    page = _english(client).get("/paths").get_data(as_text=True)
+    assert "<h2>Trial path</h2>" in page and "<p>A path for the tests.</p>" in page
+    assert "Proeftraject" not in page.split("<main", 1)[1]
+
+
+def test_path_without_english_text_stays_dutch_and_marked(app):
+    page = _english(logged_in(app, "lea@example.org", "Lea")).get("/paths").get_data(as_text=True)
+    assert '<h2 lang="nl">Proeftraject</h2>' in page
+
+
+def test_referral_map_filter_labels_are_translated(make_app, english_content):
+    app = make_app(CONTENT_DIR=str(english_content))
+    client = logged_in(app, "lea@example.org", "Lea")
+    assert '<option value="vlaanderen">Vlaanderen</option>' in client.get("/sociale-kaart").get_data(as_text=True)
+    page = _english(client, "/sociale-kaart").get("/sociale-kaart").get_data(as_text=True)
+    assert '<option value="vlaanderen">Flanders</option>' in page
+    assert '<option value="brussel">Brussel</option>' in page  # no English label given: the Dutch one
+    assert '<span lang="nl">Proeforganisatie</span>' in page
+
+
+def test_referral_map_label_falls_back_to_dutch_and_to_the_id(english_content):
+    rmap = load_course(english_content).referral_map
+    assert rmap.label("regions", "vlaanderen", "en") == "Flanders"
+    assert rmap.label("regions", "vlaanderen", "nl") == "Vlaanderen"
+    assert rmap.label("regions", "brussel", "en") == "Brussel"
+    assert rmap.label("kinds", "onbekend", "en") == "onbekend"
+
+
+def test_english_labels_in_the_referral_map_must_be_text(content):
+    orgs = content / "reference" / "organisations.yaml"
+    orgs.write_text(orgs.read_text().replace(
+        "audiences: {professionals: Hulpverleners,", "audiences: {professionals: {name: Hulpverleners, engels: x},"))
+    with pytest.raises(ContentError) as exc:
+        load_course(content)
+    assert any("organisations.yaml:" in str(p) and "engels" in str(p) for p in exc.value.problems)
+
+
+def test_shipped_paths_and_filter_labels_all_have_english(course):
+    for p in course.paths:
+        assert p.title_en and p.description_en, p.slug
+        assert p.title_in("en") == p.title_en and p.title_in("nl") == p.title
+    rmap = course.referral_map
+    for vocabulary in ("regions", "audiences", "kinds"):
+        for key in getattr(rmap, vocabulary):
+            assert key in rmap.labels_en[vocabulary], (vocabulary, key)
