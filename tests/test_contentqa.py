@@ -299,3 +299,12 @@ def test_shipped_paths_and_filter_labels_all_have_english(course):
     for vocabulary in ("regions", "audiences", "kinds"):
         for key in getattr(rmap, vocabulary):
             assert key in rmap.labels_en[vocabulary], (vocabulary, key)
+
+
+def test_a_source_cited_in_several_modules_is_named_the_same_way(course):
+    seen = {}
+    for module in course.modules:
+        for s in module.sources:
+            if s.url:
+                named = (s.title, s.publisher, s.year, s.lang)
+                assert seen.setdefault(s.url, named) == named, (module.slug, s.id, s.url)
