@@ -127,6 +127,7 @@ def test_glossary_states_the_safety_facts_the_modules_teach(course):
     assert "422bis" in defs["schuldig-hulpverzuim"]
     assert "16 jaar" in defs["seksuele-meerderjarigheid"] and "14" in defs["seksuele-meerderjarigheid"]
     assert "ritonavir" in defs["booster"] and "cobicistat" in defs["booster"]
+    assert "dag en nacht" in defs["zsg"] and "72 uur" in defs["zsg"] and "zeven dagen" in defs["zsg"]
 
 
 def test_chems_fr_is_taught_as_a_trigger_and_chemsfriendly_as_a_profile_word(course):
