@@ -4,10 +4,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_CONTENT, logged_in
 
 from elearn.content import ContentError, load_course
-
-from conftest import FIXTURE_CONTENT, logged_in
 
 REAL_CONTENT = Path(__file__).resolve().parent.parent / "elearn"
 FIXTURE_SOURCE = """  - id: bron-a
