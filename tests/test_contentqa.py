@@ -308,3 +308,17 @@ def test_a_source_cited_in_several_modules_is_named_the_same_way(course):
             if s.url:
                 named = (s.title, s.publisher, s.year, s.lang)
                 assert seen.setdefault(s.url, named) == named, (module.slug, s.id, s.url)
+
+
+def test_path_page_uses_english_path_texts_and_marks_dutch_content(make_app):
+    from conftest import PASSWORD, login, make_user, post_form
+    from elearn.config import PACKAGE_DIR
+    real_app = make_app(CONTENT_DIR=str(PACKAGE_DIR))
+    make_user(real_app, email="eng@example.org", name="Eve English")
+    client = real_app.test_client()
+    login(client, "eng@example.org", PASSWORD)
+    post_form(client, "/language", {"lang": "en"}, token_from="/account")
+    page = client.get("/paths/basis").get_data(as_text=True)
+    path = real_app.extensions["course"].path("basis")
+    assert f"<h1>{path.title_en}</h1>" in page and 'data-content-language="nl"' in page
+    assert 'lang="nl">' in page  # module titles and case titles are Dutch content
