@@ -628,6 +628,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="the scale-out check instead of the benchmarks: two app instances sharing "
                              "PostgreSQL (--postgres, default postgresql://postgres@127.0.0.1:5432/postgres) "
                              "and Redis (--redis); see two_instances.py")
+    parser.add_argument("--growth", action="store_true",
+                        help="how the trainer's dashboard, summary, item analysis and exports grow with the "
+                             "cohort, on PostgreSQL (--postgres); see growth.py")
+    parser.add_argument("--sizes", metavar="N,N", help="cohort sizes for --growth (default 1000,10000)")
+    parser.add_argument("--plans", action="store_true", help="--growth: EXPLAIN ANALYZE the slowest statements")
     parser.add_argument("--redis", metavar="URL",
                         help="Redis for the shared rate limits of --two-instances (default redis://127.0.0.1:6379/9)")
     parser.add_argument("--no-wrk", action="store_true", help="use the Python fallback even when wrk is installed")
@@ -640,6 +645,9 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, terminate)
+    if args.growth:
+        import growth
+        return growth.run(args)
     if args.two_instances:
         import two_instances
         return two_instances.run(args)
