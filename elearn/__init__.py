@@ -63,6 +63,11 @@ def create_app(config: dict | type | None = None) -> Flask:
 
     from .cli import register_cli
     register_cli(app)
+    if app.config.get("PROXY_COUNT"):
+        # Behind N trusted proxies: client address (rate limits, audit) and scheme from X-Forwarded-*.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app
 
 

@@ -44,6 +44,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("ELEARN_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("ELEARN_RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    #: reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none)
+    PROXY_COUNT = int(os.environ.get("ELEARN_PROXY_COUNT", "0"))
     # Mail: when ELEARN_MAIL_SERVER is unset, reset links are written to the log.
     MAIL_SERVER = os.environ.get("ELEARN_MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("ELEARN_MAIL_PORT", "587"))

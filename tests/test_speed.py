@@ -19,3 +19,4 @@ def test_links_with_values_are_never_remembered(app):
     with app.test_request_context("/"):
         pages = [render_template_string("{{ url_for('learn.module', slug=s) }}", s=s) for s in ("a", "b")]
     assert pages == ["/modules/a", "/modules/b"]
+
