@@ -36,6 +36,8 @@ class Config:
     SECRET_KEY = os.environ.get("ELEARN_SECRET_KEY")  # None: generated in the instance folder
     SQLALCHEMY_DATABASE_URI = os.environ.get("ELEARN_DATABASE_URL")  # None: SQLite in instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: PostgreSQL: a pooled connection idle this many seconds is checked before use (see create_app)
+    DB_PING_AFTER_IDLE = float(os.environ.get("ELEARN_DB_PING_AFTER_IDLE", "10"))
     CONTENT_DIR = os.environ.get("ELEARN_CONTENT_DIR", str(PACKAGE_DIR))
     CERTIFICATE_STORE = os.environ.get("ELEARN_CERTIFICATE_STORE")  # None: <instance>/certificates/
     BABEL_DEFAULT_LOCALE = "nl"
