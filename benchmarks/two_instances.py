@@ -12,7 +12,9 @@ checks that the other instance sees what this one did:
    shown answered on B;
 4. the learner's certificate PDF downloads on A and on B (B's own store is empty: the PDF is
    rendered again from the database), and ``/verify/<code>`` answers on both;
-5. rate limits are shared: the ``X-RateLimit-Remaining`` of ``/verify`` counts down across the
+5. both publish the same issuer key (checked when the version has ``ELEARN_SIGNING_KEY_FILE``,
+   which the check sets for both; otherwise only reported);
+6. rate limits are shared: the ``X-RateLimit-Remaining`` of ``/verify`` counts down across the
    two instances (skipped, and said so, when Redis does not answer).
 
 Prints one line per check and returns 0 when all pass, 1 otherwise. Bounded: about 20-40 s.
@@ -58,6 +60,14 @@ class Check:
         if not ok:
             self.failures.append(what)
         return ok
+
+
+def shared_key_supported() -> bool:
+    """Whether this version reads the credential signing key from ``ELEARN_SIGNING_KEY_FILE``."""
+    sys.path.insert(0, str(ROOT))
+    from elearn.config import Config
+
+    return hasattr(Config, "SIGNING_KEY_FILE")
 
 
 def answered(page: str, value: str) -> bool:
@@ -165,6 +175,15 @@ def run(args) -> int:
             reply = on(server, f"/verify/{code}")
             check(reply.status == 200 and code in reply.body and "Geldig" in reply.body,
                   f"/verify/{code} on {server.name[-1]} shows the certificate as valid", f"{reply.status}")
+
+        issuers = {server.name[-1]: on(server, "/issuer.json") for server in (a, b)}
+        same_key = issuers["A"].status == 200 and issuers["A"].body == issuers["B"].body
+        if shared_key_supported():
+            check(same_key, "A and B publish the same issuer key (credentials signed on one verify on the other)",
+                  f"statuses {issuers['A'].status}, {issuers['B'].status}")
+        else:
+            print(f"       (issuer key identical on A and B: {same_key}; this version has no shared key setting "
+                  f"(ELEARN_SIGNING_KEY_FILE): each instance makes its own key, so a deployment copies one)")
 
         if shared_limits:
             remaining = []
