@@ -44,6 +44,8 @@ def create_app(config: dict | type | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    from .ratelimit import warn_about_private_storage
+    warn_about_private_storage(app)
 
     from .i18n import init_i18n
     init_i18n(app, babel)
@@ -55,8 +57,9 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .auth import init_auth
     init_auth(app)
 
-    from .security import init_security
+    from .security import init_security, register_converters
     init_security(app)
+    register_converters(app)
 
     from .templating import init_templating
     init_templating(app)
@@ -135,21 +138,34 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .certs.routes import bp as certs_bp
+    from .leaflet.routes import bp as leaflet_bp
     from .learn.routes import bp as learn_bp
     from .main.routes import bp as main_bp
     from .quiz.routes import bp as quiz_bp
     from .trainer.routes import bp as trainer_bp
 
-    for bp in (main_bp, auth_bp, learn_bp, quiz_bp, certs_bp, trainer_bp, admin_bp):
+    for bp in (main_bp, auth_bp, learn_bp, quiz_bp, certs_bp, trainer_bp, admin_bp, leaflet_bp):
         app.register_blueprint(bp)
 
 
 def _register_error_pages(app: Flask) -> None:
     def handler(code: int):
-        def render(_error):
+        def render(error):
             db.session.rollback()
-            return render_template("errors/error.html", code=code), code
+            message = getattr(error, "friendly_message", None)  # a specific explanation (see security.py)
+            response = render_template("errors/error.html", code=code, message=message,
+                                       retry_after=_retry_after(code))
+            return response, code
         return render
 
-    for code in (400, 403, 404, 405, 429, 500):
+    for code in (400, 403, 404, 405, 409, 429, 500):
         app.register_error_handler(code, handler(code))
+
+
+def _retry_after(code: int) -> str | None:
+    """For a 429: how long to wait, in words of the user's language."""
+    if code != 429:
+        return None
+    from .ratelimit import format_wait, retry_after_seconds
+    seconds = retry_after_seconds()
+    return format_wait(seconds) if seconds else None

@@ -128,13 +128,19 @@ def _content_dir() -> str:
 
 @content.command("check")
 def content_check():
-    """Validate all content; print one 'path:line: problem' per problem."""
+    """Validate all content and look for answer cues; print one 'path:line: problem' per problem."""
     from .content import ContentError, load_course
+    from .content.lint import lint_content
 
     try:
         course = load_course(_content_dir())
     except ContentError as exc:
         for problem in exc.problems:
+            click.echo(str(problem))
+        sys.exit(1)
+    cues = lint_content(_content_dir())
+    if cues:
+        for problem in cues:
             click.echo(str(problem))
         sys.exit(1)
     click.echo(f"content ok: {len(course.modules)} modules, {len(course.vignettes)} vignettes, "
@@ -165,32 +171,40 @@ def content_stats(as_json):
 
 @click.group("certificates")
 def certificates():
-    """List, revoke and verify certificates."""
+    """List, revoke, print and verify certificates; rotate the signing key."""
 
 
 @certificates.command("list")
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
 @with_appcontext
-def certificates_list():
-    """All issued certificates."""
+def certificates_list(as_json):
+    """All issued certificates: code, holder, path, issued, revoked."""
     from .extensions import db
     from .models import Certificate
 
-    for c in db.session.scalars(select(Certificate).order_by(Certificate.issued_at)):
-        state = f"revoked {c.revoked_at:%Y-%m-%d}: {c.revoked_reason}" if c.revoked_at else "valid"
-        click.echo(f"{c.code}  {c.completed_on}  {c.path_slug:20} {c.learner_name or '(erased)'}  {state}")
+    rows = []
+    for c in db.session.scalars(select(Certificate).order_by(Certificate.issued_at, Certificate.id)):
+        rows.append({"code": c.code, "holder": None if c.holder_erased else c.learner_name, "path": c.path_slug,
+                     "issued": c.issued_at.replace(microsecond=0).isoformat() + "Z",
+                     "revoked": c.revoked_at.replace(microsecond=0).isoformat() + "Z" if c.revoked_at else None})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        state = f"revoked {row['revoked'][:10]}" if row["revoked"] else "valid"
+        click.echo(f"{row['code']}  {row['issued'][:10]}  {row['path']:20} {row['holder'] or '(erased)'}  {state}")
 
 
 @certificates.command("revoke")
 @click.argument("code")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="kept internally (audit log); never shown publicly")
 @with_appcontext
 def certificates_revoke(code, reason):
     """Revoke the certificate CODE with a reason (logged)."""
-    from .certs.service import revoke
+    from .certs.service import find, revoke
     from .extensions import db
-    from .models import Certificate
 
-    cert = db.session.scalar(select(Certificate).where(Certificate.code == code.upper()))
+    cert = find(code)
     if cert is None:
         raise click.ClickException(f"no certificate with code {code}")
     revoke(cert, reason, None)
@@ -198,30 +212,79 @@ def certificates_revoke(code, reason):
     click.echo(f"revoked {cert.code}")
 
 
+@certificates.command("credential")
+@click.argument("code")
+@with_appcontext
+def certificates_credential(code):
+    """Print the signed Open Badges 3.0 credential of CODE."""
+    from .certs.service import find, signed_credential
+
+    cert = find(code)
+    if cert is None:
+        raise click.ClickException(f"no certificate with code {code}")
+    click.echo(json.dumps(signed_credential(cert), ensure_ascii=False, indent=2))
+
+
+def _fetch_status_list(url: str, offline: bool):
+    """A status list credential: this installation's from its database, others over HTTPS."""
+    import urllib.request
+
+    from .certs import service
+
+    try:
+        own = service.status_list_url(1).rsplit("/", 1)[0] + "/"
+    except service.NotConfigured:
+        own = None
+    if own and url.startswith(own) and url[len(own):].isdigit():
+        listed = service.status_list(int(url[len(own):]))
+        return json.loads(listed.body) if listed else None
+    if offline or not url.startswith("https://"):
+        return None
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/json"}),
+                                    timeout=10) as response:
+            return json.loads(response.read(2_000_000))
+    except (OSError, ValueError):
+        return None
+
+
 @certificates.command("verify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--public-key", "public_key_file", type=click.Path(exists=True, dir_okay=False),
-              help="issuer.json or a PEM public key; default: this installation's key")
-def certificates_verify(file, public_key_file):
-    """Check a downloaded credential offline: valid, tampered or invalid."""
-    from elearn.certificates import verify_credential
-    from elearn.certificates.credential import public_key_from_file
+@click.option("--issuer", "issuer_file", type=click.Path(exists=True, dir_okay=False),
+              help="the issuer's /issuer.json (or a PEM key) whose keys to trust; default: this installation's keys")
+@click.option("--offline", is_flag=True, help="never fetch another issuer's status list")
+@with_appcontext
+def certificates_verify(file, issuer_file, offline):
+    """Check a credential: proofs, Open Badges schema, revocation status.
 
-    document = json.loads(Path(file).read_text(encoding="utf-8"))
-    if public_key_file:
-        key = public_key_from_file(Path(public_key_file))
-    else:
-        from . import create_app
-        from .certs.service import signing_key
-        with create_app().app_context():
-            key = signing_key().public_key()
-    result = verify_credential(document, key)
-    note = ""
-    if result.ok:
-        evidence = (document.get("evidence") or [{}])[0].get("id", "the verify page")
-        note = f" (revocation cannot be checked offline: revoked-unknown; see {evidence})"
-    click.echo(f"{result.status.value}: {result.message}{note}")
-    sys.exit(0 if result.ok else 1)
+    Exit status 0 when all three pass, 1 when a proof or the schema fails or it was revoked,
+    2 when the revocation status cannot be read."""
+    from elearn.certificates.check import Revocation, check
+    from elearn.certificates.credential import public_keys_from_file
+
+    from .certs.service import trusted_keys
+
+    try:
+        document = json.loads(Path(file).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise click.ClickException(f"{file} is not JSON: {error}") from None
+    keys = public_keys_from_file(Path(issuer_file)) if issuer_file else trusted_keys()
+    report = check(document, keys, lambda url: _fetch_status_list(url, offline))
+    for line in report.lines():
+        click.echo(line)
+    if not report.proof.ok or report.schema or report.status == Revocation.REVOKED:
+        sys.exit(1)
+    sys.exit(0 if report.ok else 2)
+
+
+@certificates.command("rotate-key")
+@with_appcontext
+def certificates_rotate_key():
+    """Retire the credential signing key and make a new one (old credentials keep verifying)."""
+    from .certs.service import rotate_key
+
+    old, new = rotate_key()
+    click.echo(f"retired did:key:{old}\nsigning with did:key:{new}")
 
 
 for _command in (init_db, create_user, demo, backup, content, certificates):

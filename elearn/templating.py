@@ -34,10 +34,28 @@ def init_templating(app: Flask) -> None:
             text = text.replace(file, label)
         return text
 
+    @app.template_filter("invite_code")
+    def invite_code(code: str) -> str:
+        """A group code in groups of four characters, as people read it aloud ("45J5 A4JT YC")."""
+        from .trainer.cohorts import display_code
+        return display_code(code)
+
     @app.template_filter("hours")
     def hours(minutes: int) -> str:
         """A study load in minutes as hours with one decimal, in the reader's locale."""
         return format_decimal(round(minutes / 60, 1), format="0.#")
+
+    @app.template_filter("study_hours")
+    def study_hours(hours: float) -> str:
+        """A certificate's study load in the reader's language: ``1 uur``, ``1,5 uur``, ``1 hour``."""
+        from .certificates.data import format_hours
+        locale = get_locale()
+        return format_hours(hours, locale.language if locale and locale.language in ("nl", "en") else "nl")
+
+    @app.template_filter("study_minutes")
+    def study_minutes(minutes: int) -> str:
+        """A study load in minutes as hours (one decimal) with its unit: ``1,5 uur``, ``1 hour``."""
+        return study_hours(round(minutes / 60, 1))
 
     def cohort_memberships(user_id: int):
         from .models import Cohort, CohortMember

@@ -3,13 +3,20 @@
 # 127.0.0.1:5432 (or ELEARN_TEST_DATABASE_URL is set), browser tests in Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+EXTRAS=postgres,deploy,test,e2e ./scripts/setup.sh
 if [ -z "${SKIP_E2E:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   echo "installing Chromium for the browser tests (apt)"
   if [ "$(id -u)" = 0 ]; then APT=apt-get; else APT="sudo apt-get"; fi
   $APT update -qq && DEBIAN_FRONTEND=noninteractive $APT install -y -qq chromium >/dev/null
 fi
+if [ -z "${SKIP_E2E:-}" ]; then
+  echo "== installing pa11y for the browser tests (npm ci; uses Debian's Chromium, downloads no browser)"
+  (cd tests/e2e/pa11y && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
 .venv/bin/elearn content check
+if command -v npm >/dev/null 2>&1; then  # the independent credential verifier (tests/verifier, lock file)
+  (cd tests/verifier && npm ci --no-audit --no-fund --loglevel=error)
+fi
 mkdir -p test-artifacts
 echo "== test suite on SQLite"
 .venv/bin/python -m pytest --cov=elearn --cov-report=term --cov-fail-under=90 "$@"

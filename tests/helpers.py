@@ -57,8 +57,13 @@ def take_quiz(client, app, quiz_id: str, correct: bool = True) -> int:
     return attempt_id
 
 
-def walk_vignette(client, app, vignette_id: str, pick=lambda node: node.choices[0]) -> int:
-    """Start a run and choose until an ending; return the run id."""
+def best_choice(node):
+    """The choice with the highest summed scores (the content's best answer)."""
+    return max(node.choices, key=lambda c: sum(c.scores.values()))
+
+
+def walk_vignette(client, app, vignette_id: str, pick=best_choice) -> int:
+    """Start a run and choose (by default the best choice) until an ending; return the run id."""
     response = post_form(client, f"/vignettes/{vignette_id}/start", {}, token_from=f"/vignettes/{vignette_id}")
     run_id = int(response.headers["Location"].rsplit("/", 1)[1])
     vignette = app.extensions["course"].vignettes[vignette_id]

@@ -31,8 +31,12 @@ EXPECTED = {
     "static": ("GET", PUBLIC),
     "learn.glossary": ("GET", PUBLIC),
     "learn.referral_map": ("GET", PUBLIC),
+    "leaflet.page": ("GET", PUBLIC),
+    "leaflet.pdf": ("GET", PUBLIC),
     "certs.verify": ("GET", PUBLIC),
     "certs.issuer": ("GET", PUBLIC),
+    "certs.verify_json": ("GET", PUBLIC),
+    "certs.status_list": ("GET", PUBLIC),
     "auth.login": ("GET", (200, 302, 302, 302, 302, 302)),
     "auth.register": ("GET", (200, 302, 302, 302, 302, 302)),
     "auth.forgot": ("GET", PUBLIC),
@@ -78,6 +82,8 @@ EXPECTED = {
     "trainer.add_trainer": ("POST", (LOGIN, 403, 403, 302, 404, 302)),
     "trainer.remove_member": ("POST", (LOGIN, 403, 403, 302, 404, 302)),
     "trainer.join": ("GET", LOGGED_IN),
+    "trainer.invitation": ("GET", (404, 200, 200, 200, 200, 200)),  # no such group; signed in: the join form
+    "trainer.invite_mail": ("POST", (LOGIN, 403, 403, 400, 404, 400)),  # no mail server in the tests
     "admin.users": ("GET", ADMIN_ONLY),
     "admin.change_role": ("POST", (LOGIN, 403, 403, 403, 403, 400)),  # no role given: bad request
     "admin.audit_log": ("GET", ADMIN_ONLY),
@@ -109,7 +115,11 @@ def world(app):
         cert = Certificate(code="AAAA-BBBB-CCCC-DDDD", user_id=ids["owner"], path_slug="proefpad",
                            learner_name="Owen Owner", path_title="Proeftraject", hours=0.6,
                            completed_on=datetime.date(2026, 11, 1), issuer="Kruispunt", content_version="x")
-        db.session.add_all([run, cert])
+        # A certificate of the owner for a path that the trainer's cohort does not follow.
+        other_path = Certificate(code="EEEE-FFFF-GGGG-HHHH", user_id=ids["owner"], path_slug="ander-pad",
+                                 learner_name="Owen Owner", path_title="Ander traject", hours=1,
+                                 completed_on=datetime.date(2026, 11, 1), issuer="Kruispunt", content_version="x")
+        db.session.add_all([run, cert, other_path])
         db.session.commit()
         values = {"attempt_id": attempt_id, "number": 1, "run_id": run.id, "cohort_id": cohort.id,
                   "user_id": ids["owner"], "code": cert.code, "token": "ongeldig", "quiz_id": "proef",
@@ -155,6 +165,43 @@ def test_access_matrix(app, world):
                 response = client.post(url, data={"csrf_token": token})
             outcome = _outcome(response)
             response.close()  # static files are streamed from an open file
+            if outcome != expected:
+                failures.append(f"{method} {url} as {role}: {outcome} (expected {expected})")
+    assert not failures, "\n".join(failures)
+
+
+HUGE = "99999999999999999999"
+#: Cases beyond one URL per route: scope limits and bad input, as (method, URL, codes per role).
+EXTRA = [
+    # A trainer revokes only certificates of the cohort's own path; admins keep full power.
+    ("GET", "/certificates/EEEE-FFFF-GGGG-HHHH/revoke", (LOGIN, 404, 404, 404, 404, 200)),
+    ("POST", "/certificates/EEEE-FFFF-GGGG-HHHH/revoke", (LOGIN, 404, 404, 404, 404, 400)),  # no reason given
+    # Numbers beyond any id name no URL: a 404 for everyone, never a database error.
+    ("GET", f"/attempt/{HUGE}/1", (404,) * 6),
+    ("GET", f"/vignettes/run/{HUGE}", (404,) * 6),
+    ("GET", f"/trainer/cohorts/{HUGE}", (404,) * 6),
+    ("POST", f"/admin/users/{HUGE}/role", (404,) * 6),
+    ("GET", f"/admin/users?page={HUGE}", ADMIN_ONLY),
+    ("GET", f"/admin/audit?page={HUGE}", ADMIN_ONLY),
+    # NUL and control characters: a 400 for everyone, before any view runs.
+    ("GET", "/verify/AB%00CD", (400,) * 6),
+    ("GET", "/admin/users?q=a%00b", (400,) * 6),
+    ("POST", "/trainer/join?x=%1b", (400,) * 6),
+]
+
+
+def test_access_matrix_extra_cases(app, world):
+    clients, _values = world
+    failures = []
+    for method, url, codes in EXTRA:
+        for role, expected in zip(ROLES, codes):
+            client = clients[role]
+            if method == "GET":
+                response = client.get(url)
+            else:
+                token = csrf_token(client.get("/password/forgot").get_data(as_text=True))
+                response = client.post(url, data={"csrf_token": token})
+            outcome = _outcome(response)
             if outcome != expected:
                 failures.append(f"{method} {url} as {role}: {outcome} (expected {expected})")
     assert not failures, "\n".join(failures)

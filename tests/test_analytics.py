@@ -1,20 +1,13 @@
 """Analytics functions on hand-computed examples."""
 import pytest
 
-from elearn.trainer.analytics import (MIN_RESPONSES, chosen_ids, discrimination, facility, funnel, gains,
-                                      item_stats, point_biserial)
+from elearn.trainer.analytics import (MIN_RESPONSES, chosen_ids, discrimination, facility, funnel, item_stats,
+                                      point_biserial)
 
 
 def test_funnel_shares():
     assert funnel([("joined", 4), ("started", 3), ("done", 1)]) == [("joined", 4, 1.0), ("started", 3, 0.75), ("done", 1, 0.25)]
     assert funnel([("joined", 0)]) == [("joined", 0, 0.0)]
-
-
-def test_gains_per_key():
-    result = gains({"m": [40, 60]}, {"m": [80, 100, 90]}, ["m", "x"])
-    assert result["m"].pre == 50 and result["m"].post == 90 and result["m"].difference == 40
-    assert result["m"].n_pre == 2 and result["m"].n_post == 3
-    assert result["x"].pre is None and result["x"].difference is None
 
 
 def test_facility_is_share_correct():

@@ -1,6 +1,7 @@
 """The Flask-free ``certificates`` package: the PDF (text, layout, QR, determinism) and the signed
 Open Badges 3.0 credential (eddsa-jcs-2022). No app, no database: data in, bytes out."""
 import copy
+from dataclasses import replace
 import datetime
 import hashlib
 import io
@@ -20,15 +21,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from pypdf import PdfReader
 
-from elearn.certificates import (CertificateData, Status, build_credential, issuer_document, jcs, load_or_create_key,
-                          public_key_from_multibase, public_key_multibase, render_pdf, sign_credential,
-                          unsupported_characters, verify_credential)
-from elearn.certificates.credential import b58decode, b58encode
+import base58
+from elearn.certificates import (CertificateData, Issuer, Status, build_credential, build_status_list, did_key,
+                                 issuer_document, load_or_create_key, public_key_from_multibase, public_key_multibase,
+                                 render_pdf, sign_credential, status_entry, status_position, unsupported_characters,
+                                 verify_credential)
+from elearn.certificates.credential import (decode_status_list, encode_status_list, public_keys_from_file,
+                                            status_bit)
+from elearn.certificates.jsonld import ContextError, canonize, undefined_terms
 from elearn.certificates.render import FRAME, format_date, format_hours, layout
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = "https://kruispunt.example.org/verify/K7QM-2XHD-RW4A-9PLE"
-ISSUER = "https://kruispunt.example.org/issuer.json"
 
 
 def data(**overrides) -> CertificateData:
@@ -54,22 +58,62 @@ def flat(text: str) -> str:
 def test_text_holds_name_title_code_and_facts():
     text = page_of(render_pdf(data()))[1].extract_text()
     for expected in ("Zoë Şahin-Nowak", "Basis voor jeugd- en welzijnswerkers", "K7QM-2XHD-RW4A-9PLE", "Kruispunt",
-                     "Getuigschrift", "4,5 uur", "23 november 2026", "Kruispunt vzw", URL):
+                     "Attest", "4,5 uur", "23 november 2026", "Kruispunt vzw", URL, "toegankelijke webpagina"):
         assert expected in text
+    assert "Getuigschrift" not in text  # in Flanders that word suggests an official qualification
+
+
+def test_organisation_signatory_modules_and_final_test(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (300, 100), (11, 92, 107)).save(tmp_path / "logo.png")
+    Image.new("RGB", (300, 100), (29, 29, 31)).save(tmp_path / "signature.png")
+    certificate = data(modules=(("Chemseks: de basis", 90), ("Schadebeperking", 120), ("Gesprek en consent", 60)),
+                       post_test_percent=85, issuer_address="Voorbeeldstraat 1, 1000 Brussel",
+                       issuer_company_number="0123.456.789", issuer_email="info@kruispunt.example.org",
+                       issuer_url="https://kruispunt.example.org", signatory_name="An Peeters",
+                       signatory_role="Coördinator vorming", logo=str(tmp_path / "logo.png"),
+                       signature=str(tmp_path / "signature.png"))
+    assert_fits(certificate)
+    reader, page = page_of(render_pdf(certificate))
+    text = flat(page.extract_text())
+    for expected in ("Chemseks: de basis (1,5 uur); Schadebeperking (2 uur); Gesprek en consent (1 uur)",
+                     "Eindtoets behaald met 85 %", "Voorbeeldstraat 1, 1000 Brussel", "ondernemingsnummer 0123.456.789",
+                     "info@kruispunt.example.org", "An Peeters", "Coördinator vorming"):
+        assert flat(expected) in text
+    assert len(page.images) == 3  # logo, signature, QR code
+    english = flat(page_of(render_pdf(replace(certificate, language="en")))[1].extract_text())
+    assert flat("Final test passed with 85%") in english and flat("company number 0123.456.789") in english
+    assert flat("Schadebeperking (2 hours)") in english
 
 
 def test_page_is_a4_landscape_with_embedded_fonts_and_metadata():
-    reader, page = page_of(render_pdf(data()))
+    pdf = render_pdf(data())
+    reader, page = page_of(pdf)
     assert abs(float(page.mediabox.width) - 841.89) < 1 and abs(float(page.mediabox.height) - 595.28) < 1
+    tags = set()
     for font in page["/Resources"]["/Font"].values():
         font = font.get_object()
-        assert "DejaVuSans" in font["/BaseFont"]
-        assert "/FontFile2" in font["/DescendantFonts"][0].get_object()["/FontDescriptor"]  # embedded subset
+        tag, _, name = str(font["/BaseFont"]).lstrip("/").partition("+")
+        assert len(tag) == 6 and tag.isalpha() and tag.isupper() and name.startswith("DejaVuSans")
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        assert "/FontFile2" in descriptor and str(descriptor["/FontName"]).lstrip("/") == f"{tag}+{name}"
+        tags.add(tag)
+    assert len(tags) == 2  # each subset its own tag (PDF 32000-1 9.6.4)
+    assert b"MPDFAA" not in pdf
     meta = reader.metadata
-    assert meta.title == "Getuigschrift: Basis voor jeugd- en welzijnswerkers" and meta.author == "Kruispunt vzw"
+    assert meta.title == "Attest: Basis voor jeugd- en welzijnswerkers" and meta.author == "Kruispunt vzw"
     assert "Zoë Şahin-Nowak" in meta.subject and "K7QM-2XHD-RW4A-9PLE" in meta.subject
     assert meta.creation_date.date() == datetime.date(2026, 11, 23)
     assert reader.trailer["/Root"]["/Lang"] == "nl"
+    xmp = reader.xmp_metadata
+    assert xmp.dc_title == {"x-default": "Attest: Basis voor jeugd- en welzijnswerkers"}
+    assert xmp.dc_creator == ["Kruispunt vzw"] and xmp.dc_language == ["nl"]
+    assert xmp.dc_description["x-default"] == meta.subject
+    assert xmp.xmp_create_date.date() == datetime.date(2026, 11, 23) and xmp.pdf_producer == "Kruispunt"
+    links = [a.get_object()["/A"]["/URI"] for a in page["/Annots"]]
+    assert URL in links  # the accessible version: the verify page, linked from the text and the QR code
+    assert render_pdf(data(learner_name="Iemand Anders")).count(b"+DejaVuSansBold") == pdf.count(b"+DejaVuSansBold")
 
 
 def read_qr(pdf: bytes) -> list[list[bool]]:
@@ -133,10 +177,11 @@ def test_same_data_gives_identical_bytes_even_in_another_process():
 def test_english_labels():
     reader, page = page_of(render_pdf(data(language="en")))
     text = page.extract_text()
-    for expected in ("Certificate", "This is to certify that", "has successfully completed the learning path",
-                     "Study load", "4.5 hours", "23 November 2026", "Verification code", "Verify this certificate at"):
+    for expected in ("Certificate of completion", "This is to certify that",
+                     "has successfully completed the learning path", "Study load", "4.5 hours", "23 November 2026",
+                     "Verification code", "Verify this certificate"):
         assert expected in text
-    assert "Getuigschrift" not in text and "uur" not in text
+    assert "Attest" not in text and "uur" not in text
     assert reader.trailer["/Root"]["/Lang"] == "en"
     with pytest.raises(ValueError):
         data(language="fr")
@@ -203,72 +248,126 @@ def test_control_characters_do_not_reach_the_page():
 
 # --- the credential -----------------------------------------------------------------------------
 
+VECTORS = ROOT / "tests" / "fixtures" / "vc-di-eddsa"
+EXAMPLES = {"https://www.w3.org/ns/credentials/examples/v2": json.loads((VECTORS / "credentials-examples-v2.jsonld").read_text())}
+ISSUER_DETAILS = Issuer(name="Kruispunt vzw", url="https://kruispunt.example.org")
+ISSUED = datetime.datetime(2026, 11, 22, 23, 30, 15)  # just after midnight in Brussels: 23 November
+
+
 @pytest.fixture(scope="module")
 def key(tmp_path_factory) -> Ed25519PrivateKey:
     return load_or_create_key(tmp_path_factory.mktemp("keys") / "issuer.pem")
 
 
-def credential(**overrides) -> dict:
-    values = dict(credential_id=URL, issuer_id=ISSUER, issuer_name="Kruispunt vzw", learner_name="Zoë Şahin-Nowak",
+def credential(key, **overrides) -> dict:
+    values = dict(credential_id=URL, issuer=ISSUER_DETAILS, key=key, learner_name="Zoë Şahin-Nowak",
                   achievement_id="https://kruispunt.example.org/paths/basis", achievement_name="Basis",
                   achievement_description="Leertraject Basis van Kruispunt (4,5 uur).", hours=4.5,
-                  issued_on=datetime.date(2026, 11, 23), verify_url=URL)
+                  issued_at=ISSUED, verify_url=URL, modules=("Chemseks: de basis", "Schadebeperking"),
+                  status=status_entry("https://kruispunt.example.org/status/revocation/1", 48271))
     values.update(overrides)
     return build_credential(**values)
 
 
 def signed(key) -> dict:
-    return sign_credential(credential(), key, f"{ISSUER}#key-1")
+    return sign_credential(credential(key), key)
 
 
-def test_credential_shape():
-    document = credential()
-    assert document["@context"] == ["https://www.w3.org/ns/credentials/v2",
-                                    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+def vector_key() -> Ed25519PrivateKey:
+    secret = base58.b58decode(json.loads((VECTORS / "keyPair.json").read_text())["privateKeyMultibase"][1:])
+    assert secret[:2] == b"\x80\x26"  # multicodec ed25519-priv
+    return Ed25519PrivateKey.from_private_bytes(secret[2:])
+
+
+def test_w3c_eddsa_rdfc_2022_test_vector_verifies_and_is_reproduced():
+    """vc-di-eddsa test vectors (W3C, commit abb673eb): canonical forms, proof value, and verification."""
+    signed_vector = json.loads((VECTORS / "signedDataInt.json").read_text())
+    unsigned = {k: v for k, v in signed_vector.items() if k != "proof"}
+    assert canonize(unsigned, EXAMPLES) == (VECTORS / "canonDocDataInt.txt").read_text()
+    config = json.loads((VECTORS / "proofConfigDataInt.json").read_text())
+    assert canonize(config, EXAMPLES) == (VECTORS / "proofCanonDataInt.txt").read_text()
+    assert verify_credential(signed_vector, extra_contexts=EXAMPLES, issuer_must_match=False).ok
+    key = vector_key()
+    assert public_key_multibase(key) == json.loads((VECTORS / "keyPair.json").read_text())["publicKeyMultibase"]
+    again = sign_credential(unsigned, key, created=signed_vector["proof"]["created"], extra_contexts=EXAMPLES)
+    assert again["proof"][0]["proofValue"] == signed_vector["proof"]["proofValue"] == \
+        (VECTORS / "sigBTC58DataInt.txt").read_text().strip()
+    tampered = copy.deepcopy(signed_vector)
+    tampered["credentialSubject"]["alumniOf"] = "The School of Examplez"
+    assert verify_credential(tampered, extra_contexts=EXAMPLES, issuer_must_match=False).status is Status.TAMPERED
+
+
+def test_contexts_are_bundled_and_never_fetched():
+    with pytest.raises(ContextError, match="not bundled"):
+        canonize({"@context": "https://evil.example/context.jsonld", "name": "x"})
+    signed_vector = json.loads((VECTORS / "signedDataInt.json").read_text())
+    result = verify_credential(signed_vector, issuer_must_match=False)  # the examples context is not bundled
+    assert result.status is Status.INVALID and "not bundled" in result.message
+
+
+def test_credential_shape(key):
+    document = credential(key)
+    assert document["@context"][:2] == ["https://www.w3.org/ns/credentials/v2",
+                                        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
     assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"] and document["id"] == URL
-    assert document["validFrom"] == "2026-11-23T00:00:00Z" and document["issuer"]["id"] == ISSUER
+    assert document["validFrom"] == "2026-11-22T23:30:15Z"  # the exact moment, in UTC
+    assert document["issuer"] == {"id": did_key(key), "type": ["Profile"], "name": "Kruispunt vzw",
+                                  "url": "https://kruispunt.example.org"}
     subject = document["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"] and subject["name"] == "Zoë Şahin-Nowak"
     assert subject["identifier"][0]["identityHash"] == "Zoë Şahin-Nowak"  # OB 3.0: id or identifier
     achievement = subject["achievement"]
     assert achievement["type"] == ["Achievement"] and achievement["name"] == "Basis"
-    assert achievement["description"] and "4,5 uur" in achievement["criteria"]["narrative"]
+    assert "4,5 uur" in achievement["criteria"]["narrative"] and "Schadebeperking" in achievement["criteria"]["narrative"]
     assert document["evidence"][0]["id"] == URL
-    json.dumps(document)  # JSON-able as it is
+    assert document["credentialStatus"] == {
+        "id": "https://kruispunt.example.org/status/revocation/1#48271", "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation", "statusListIndex": "48271",
+        "statusListCredential": "https://kruispunt.example.org/status/revocation/1"}
+    assert undefined_terms(document) == []  # every term and type is defined: JSON-LD safe mode accepts it
+    erased = credential(key, learner_name=None)["credentialSubject"]
+    assert "name" not in erased and "Zoë" not in json.dumps(erased)
 
 
-def test_sign_then_verify_and_the_proof_follows_eddsa_jcs_2022(key):
+def test_sign_then_verify_and_the_proof_follows_eddsa_rdfc_2022(key):
     document = signed(key)
-    result = verify_credential(document, key.public_key())
-    assert result.status is Status.VALID and result.ok and ISSUER in result.message
-    proof = document["proof"]
-    assert proof["type"] == "DataIntegrityProof" and proof["cryptosuite"] == "eddsa-jcs-2022"
-    assert proof["proofPurpose"] == "assertionMethod" and proof["verificationMethod"] == f"{ISSUER}#key-1"
-    assert proof["created"] == "2026-11-23T00:00:00Z" and proof["proofValue"].startswith("z")
+    result = verify_credential(document, [key])
+    assert result.status is Status.VALID and result.ok and did_key(key) in result.message
+    [proof] = document["proof"]  # an array, as the 1EdTech schema wants
+    assert proof["type"] == "DataIntegrityProof" and proof["cryptosuite"] == "eddsa-rdfc-2022"
+    assert proof["proofPurpose"] == "assertionMethod"
+    assert proof["verificationMethod"] == f"{did_key(key)}#{public_key_multibase(key)}"
+    assert proof["created"] == "2026-11-22T23:30:15Z" and proof["proofValue"].startswith("z")
+    assert proof["@context"] == document["@context"]  # the proof carries the document's context
     assert signed(key) == document  # Ed25519 is deterministic: re-signing gives the same document
-    # Rebuild the signed bytes from the spec, independently of the module's helpers.
-    options = {k: v for k, v in proof.items() if k != "proofValue"} | {"@context": document["@context"]}
+    # Rebuild the signed bytes from the spec: RDFC-1.0 of the proof configuration, then of the document.
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
     unsigned = {k: v for k, v in document.items() if k != "proof"}
-    canonical = lambda v: json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    message = hashlib.sha256(canonical(options)).digest() + hashlib.sha256(canonical(unsigned)).digest()
-    key.public_key().verify(b58decode(proof["proofValue"][1:]), message)  # raises if it does not match
+    message = hashlib.sha256(canonize(options).encode()).digest() + hashlib.sha256(canonize(unsigned).encode()).digest()
+    key.public_key().verify(base58.b58decode(proof["proofValue"][1:]), message)  # raises if it does not match
+    without_context = copy.deepcopy(document)
+    del without_context["proof"][0]["@context"]  # a proof without @context is valid too (the spec's vectors)
+    assert verify_credential(without_context, [key]).ok
+    as_object = copy.deepcopy(document)
+    as_object["proof"] = as_object["proof"][0]
+    assert verify_credential(as_object, [key]).ok
 
 
 @pytest.mark.parametrize("change", [
     lambda d: d["credentialSubject"].__setitem__("name", "Iemand Anders"),
     lambda d: d["credentialSubject"]["achievement"].__setitem__("name", "Gevorderd"),
-    lambda d: d["credentialSubject"].__setitem__("extra", True),
     lambda d: d.__setitem__("validFrom", "2020-01-01T00:00:00Z"),
     lambda d: d["issuer"].__setitem__("name", "Iemand anders vzw"),
-    lambda d: d["proof"].__setitem__("created", "2020-01-01T00:00:00Z"),
+    lambda d: d["credentialStatus"].__setitem__("statusListIndex", "1"),
+    lambda d: d["proof"][0].__setitem__("created", "2020-01-01T00:00:00Z"),
 ])
 def test_changes_are_tampering(key, change):
     document = signed(key)
     change(document)
-    assert verify_credential(document, key.public_key()).status is Status.TAMPERED
+    assert verify_credential(document, [key]).status is Status.TAMPERED
 
 
-def test_every_character_of_the_subject_matters(key):
+def test_every_character_of_every_string_matters(key):
     document = signed(key)
 
     def strings(node, path=()):
@@ -282,50 +381,67 @@ def test_every_character_of_the_subject_matters(key):
                 yield from strings(v, path + (i,))
 
     checked = 0
-    for path in strings(document["credentialSubject"]):
-        parent = document["credentialSubject"]
+    for path in strings({k: v for k, v in document.items() if k != "proof"}):
+        parent = document
         for step in path[:-1]:
             parent = parent[step]
         original = parent[path[-1]]
-        for i in range(len(original)):
+        for i in sorted({0, len(original) // 2, len(original) - 1}):
             parent[path[-1]] = original[:i] + chr(ord(original[i]) ^ 1) + original[i + 1:]
-            assert verify_credential(document, key.public_key()).status is Status.TAMPERED, (path, i)
+            assert not verify_credential(document, [key]).ok, (path, i)
             checked += 1
         parent[path[-1]] = original
-    assert checked > 200 and verify_credential(document, key.public_key()).ok
+    assert checked > 60 and verify_credential(document, [key]).ok
 
 
-def test_a_changed_proof_value_or_another_key_fails(key, tmp_path):
+def test_a_changed_proof_value_another_key_or_an_untrusted_key_fails(key, tmp_path):
     document = signed(key)
-    value = document["proof"]["proofValue"]
+    value = document["proof"][0]["proofValue"]
     for i in (1, len(value) // 2, len(value) - 1):
         broken = copy.deepcopy(document)
-        broken["proof"]["proofValue"] = value[:i] + ("2" if value[i] != "2" else "3") + value[i + 1:]
-        assert verify_credential(broken, key.public_key()).status in (Status.TAMPERED, Status.INVALID)
+        broken["proof"][0]["proofValue"] = value[:i] + ("2" if value[i] != "2" else "3") + value[i + 1:]
+        assert verify_credential(broken, [key]).status in (Status.TAMPERED, Status.INVALID)
     other = load_or_create_key(tmp_path / "other.pem")
-    assert verify_credential(document, other.public_key()).status is Status.TAMPERED
+    forged = sign_credential(credential(other), other)  # a valid signature, but not by this issuer
+    assert verify_credential(forged, [key]).status is Status.UNTRUSTED
+    assert verify_credential(forged).ok  # without a list of trusted keys only the signature counts
+    swapped = copy.deepcopy(document)
+    swapped["proof"][0]["verificationMethod"] = forged["proof"][0]["verificationMethod"]
+    assert verify_credential(swapped, [key]).status is Status.INVALID  # the key is not the issuer's
 
 
-@pytest.mark.parametrize("change, public_key", [
+@pytest.mark.parametrize("change, trusted", [
     (lambda d: d.pop("proof"), None),
     (lambda d: d.__setitem__("proof", "z123"), None),
-    (lambda d: d["proof"].__setitem__("cryptosuite", "eddsa-rdfc-2022"), None),
-    (lambda d: d["proof"].__setitem__("type", "Ed25519Signature2020"), None),
-    (lambda d: d["proof"].__setitem__("proofPurpose", "authentication"), None),
-    (lambda d: d["proof"].__setitem__("proofValue", "u" + d["proof"]["proofValue"][1:]), None),
-    (lambda d: d["proof"].__setitem__("proofValue", d["proof"]["proofValue"] + "0"), None),  # not base58
-    (lambda d: d["proof"].__setitem__("proofValue", d["proof"]["proofValue"][:40]), None),
-    (lambda d: d["proof"].__setitem__("proofValue", 12345), None),
-    (lambda d: d["credentialSubject"].__setitem__("hours", float("nan")), None),
-    (lambda d: None, "z6MkNotAKey"),
-    (lambda d: None, 42),
+    (lambda d: d.__setitem__("proof", []), None),
+    (lambda d: d["proof"][0].__setitem__("cryptosuite", "eddsa-jcs-2022"), None),
+    (lambda d: d["proof"][0].__setitem__("type", "Ed25519Signature2020"), None),
+    (lambda d: d["proof"][0].__setitem__("proofPurpose", "authentication"), None),
+    (lambda d: d["proof"][0].__setitem__("verificationMethod", "https://kruispunt.example.org/issuer.json#key-1"), None),
+    (lambda d: d["proof"][0].__setitem__("proofValue", "u" + d["proof"][0]["proofValue"][1:]), None),
+    (lambda d: d["proof"][0].__setitem__("proofValue", d["proof"][0]["proofValue"] + "0"), None),  # not base58
+    (lambda d: d["proof"][0].__setitem__("proofValue", d["proof"][0]["proofValue"][:40]), None),
+    (lambda d: d["proof"][0].__setitem__("proofValue", 12345), None),
+    (lambda d: d["proof"][0].__setitem__("@context", ["https://www.w3.org/ns/credentials/v2"]), None),
+    (lambda d: d["credentialSubject"].__setitem__("hours", 4.5), None),  # a term no context defines
+    (lambda d: d["credentialSchema"][0].__setitem__("type", "JsonSchemaValidator2018"), None),  # an undefined type
+    (lambda d: d["@context"].append("https://example.org/remote-context.jsonld"), None),
+    (lambda d: None, ["z6MkNotAKey"]),
+    (lambda d: None, [42]),
 ])
-def test_malformed_documents_are_invalid_not_errors(key, change, public_key):
+def test_malformed_documents_are_invalid_not_errors(key, change, trusted):
     document = signed(key)
     change(document)
-    result = verify_credential(document, public_key or key.public_key())
+    result = verify_credential(document, trusted or [key])
     assert result.status is Status.INVALID and result.message
-    assert verify_credential("not a credential", key).status is Status.INVALID
+    assert verify_credential("not a credential", [key]).status is Status.INVALID
+
+
+def test_signing_refuses_undefined_terms(key):
+    document = credential(key)
+    document["credentialSubject"]["hours"] = 4
+    with pytest.raises(ValueError, match="hours"):
+        sign_credential(document, key)
 
 
 def test_key_file_is_stable_private_and_shared(tmp_path):
@@ -351,36 +467,62 @@ def test_key_file_is_stable_private_and_shared(tmp_path):
         load_or_create_key(tmp_path / "x25519.pem")
 
 
-def test_multibase_and_base58(key):
+def test_multikey_and_did_key(key):
     multibase = public_key_multibase(key)
     assert multibase.startswith("z6Mk") and len(multibase) == 48
     assert public_key_multibase(public_key_from_multibase(multibase)) == multibase
-    assert b58encode(b"Hello World!") == "2NEpo7TZRRrLZSi2U"  # draft-msporny-base58 examples
-    assert b58encode(bytes.fromhex("0000287fb4cd")) == "11233QC4"
-    assert b58decode("11233QC4") == bytes.fromhex("0000287fb4cd")
+    assert did_key(key) == f"did:key:{multibase}"
+    # The did:key of the W3C test vectors' key pair (vc-di-eddsa keyPair.json).
+    assert did_key(vector_key()) == "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
     with pytest.raises(ValueError):
-        public_key_from_multibase("z" + b58encode(b"\xe7\x01" + bytes(33)))  # secp256k1, not Ed25519
+        public_key_from_multibase("z" + base58.b58encode(b"\xe7\x01" + bytes(33)).decode())  # secp256k1
 
 
-def test_issuer_profile_publishes_the_key(key):
-    profile = issuer_document(ISSUER, "Kruispunt vzw", key)
-    assert profile["id"] == ISSUER and profile["type"] == ["Profile"] and profile["name"] == "Kruispunt vzw"
-    method = profile["verificationMethod"][0]
-    assert method == {"id": f"{ISSUER}#key-1", "type": "Multikey", "controller": ISSUER,
-                      "publicKeyMultibase": public_key_multibase(key)}
-    assert profile["assertionMethod"] == [f"{ISSUER}#key-1"]
-    published = json.loads(json.dumps(profile))["verificationMethod"][0]["publicKeyMultibase"]
-    assert verify_credential(signed(key), published).ok  # a verifier needs nothing but the profile
+def test_issuer_profile_lists_current_and_retired_keys(key, tmp_path):
+    old = load_or_create_key(tmp_path / "old.pem")
+    profile = issuer_document(ISSUER_DETAILS, key, [public_key_multibase(old)])
+    assert profile["@context"][-1] == "https://www.w3.org/ns/cid/v1"
+    assert profile["id"] == did_key(key) and profile["type"] == ["Profile"] and profile["name"] == "Kruispunt vzw"
+    assert [m["publicKeyMultibase"] for m in profile["verificationMethod"]] == \
+        [public_key_multibase(key), public_key_multibase(old)]
+    assert profile["verificationMethod"][0] == {"id": f"{did_key(key)}#{public_key_multibase(key)}", "type": "Multikey",
+                                                "controller": did_key(key), "publicKeyMultibase": public_key_multibase(key)}
+    assert profile["assertionMethod"] == [m["id"] for m in profile["verificationMethod"]]
+    assert undefined_terms(profile) == []  # Multikey, controller, assertionMethod... all defined (cid/v1)
+    (tmp_path / "issuer.json").write_text(json.dumps(profile))
+    published = public_keys_from_file(tmp_path / "issuer.json")
+    old_credential = sign_credential(credential(old), old)  # signed before a key rotation
+    assert verify_credential(signed(key), published).ok and verify_credential(old_credential, published).ok
 
 
-def test_jcs_matches_rfc_8785():
-    sample = {"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
-              "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"/", "literals": [None, True, False]}
-    assert jcs(sample) == ('{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],'
-                           '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}').encode()  # RFC 8785 §3.2.4
-    keys = {"\u20ac": 0, "\r": 0, "\ufb33": 0, "1": 0, "\U0001f600": 0, "\u0080": 0, "\u00f6": 0}
-    assert list(json.loads(jcs(keys))) == ["\r", "1", "\u0080", "\u00f6", "\u20ac", "\U0001f600", "\ufb33"]  # §3.2.3
-    assert [jcs(v) for v in (4.0, -0.0, 1e21, 1e-7, 0.000001, 5e-324)] == \
-        [b"4", b"0", b"1e+21", b"1e-7", b"0.000001", b"5e-324"]
+def test_status_list_bits_and_encoding(key):
+    assert status_position(1) == (1, 48271) and status_position(131072) == (2, 0)
+    indexes = {status_position(n)[1] for n in range(131072)}
+    assert len(indexes) == 131072  # every certificate of a list has its own bit
+    encoded = encode_status_list({0, 7, 48271, 131071})
+    assert encoded.startswith("u") and "=" not in encoded and encode_status_list({0, 7, 48271, 131071}) == encoded
+    bits = decode_status_list(encoded)
+    assert len(bits) == 16384 and bits[0] == 0b10000001 and bits[-1] == 0b00000001  # first bit: most significant
+    assert [status_bit(bits, i) for i in (0, 1, 7, 48271, 48272, 131071)] == [True, False, True, True, False, True]
     with pytest.raises(ValueError):
-        jcs(float("inf"))
+        encode_status_list({131072})
+    with pytest.raises(ValueError):
+        decode_status_list("uAAAA")
+    listed = sign_credential(build_status_list(list_url="https://kruispunt.example.org/status/revocation/1",
+                                               issuer=ISSUER_DETAILS, key=key, revoked={5},
+                                               valid_from=datetime.datetime(2026, 1, 1)), key)
+    assert listed["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert listed["credentialSubject"]["type"] == "BitstringStatusList"
+    assert verify_credential(listed, [key]).ok and undefined_terms(listed) == []
+
+
+def test_assets_count_by_content_not_by_folder(tmp_path):
+    from PIL import Image
+
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        Image.new("RGB", (300, 100), (11, 92, 107)).save(tmp_path / folder / "logo.png")
+    first = render_pdf(data(logo=str(tmp_path / "a" / "logo.png")))
+    assert render_pdf(data(logo=str(tmp_path / "b" / "logo.png"))) == first  # another server, same logo
+    Image.new("RGB", (300, 100), (0, 0, 0)).save(tmp_path / "b" / "logo.png")
+    assert render_pdf(data(logo=str(tmp_path / "b" / "logo.png"))) != first

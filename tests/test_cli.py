@@ -73,6 +73,19 @@ def test_content_check_reports_problems_without_loading_the_app(tmp_path):
     assert result.stdout.startswith("content/quizzes/proef.quiz.yaml:")
 
 
+def test_content_check_fails_on_answer_cues(tmp_path):
+    import shutil
+    cued = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, cued)
+    bank = cued / "quizzes" / "itembank" / "proef.yaml"
+    bank.write_text(bank.read_text().replace("correct: true\n    feedback_true", "correct: false\n    feedback_true"))
+    result = subprocess.run([sys.executable, "-m", "elearn.cli", "content", "check"], capture_output=True, text=True,
+                            env={"ELEARN_CONTENT_DIR": str(cued), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 1
+    assert result.stdout == ("content/quizzes/itembank/proef.yaml:2: true/false items keyed 'waar' in 0 of 4 (0 %); "
+                             "keep it within 40-60 %\n")
+
+
 def test_backup_is_a_consistent_copy(runner, tmp_path):
     run(runner, "init-db")
     run(runner, "demo")

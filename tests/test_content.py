@@ -39,9 +39,12 @@ def test_fixture_content_loads_with_stable_ids(content):
     assert [o.id for o in module.objectives] == ["p1", "p2"]
     assert course.quizzes["proef"].pass_mark == 80
     assert {q.type for q in course.quizzes["proef"].questions} == {"single", "multiple", "truefalse", "matching"}
-    assert course.path("proefpad").minutes == 20 + 4 + 10
-    assert [q.id for q in course.quizzes["pre-proefpad"].questions] == ["proef-i1", "proef-i2"]
-    assert [q.id for q in course.quizzes["post-proefpad"].questions] == ["proef-i3", "proef-i4"]
+    assert course.path("proefpad").minutes == 20 + 12 + 10
+    assert course.path("proefpad").post_pass_mark == 70
+    pre = course.quizzes["pre-proefpad"]
+    assert [q.id for q in pre.for_form("A").questions] == [f"proef-a{n}" for n in range(1, 7)]
+    assert [q.id for q in pre.for_form("B").questions] == [f"proef-b{n}" for n in range(1, 7)]
+    assert course.quizzes["post-proefpad"].pass_mark == 70 and pre.pass_mark == 0
 
 
 def test_markdown_is_sanitised_and_terms_linked_once_per_section(content):
@@ -85,9 +88,10 @@ def test_unknown_citation(content):
 
 
 def test_duplicate_question_id_across_files(content):
-    edit(content / "quizzes/itembank/proef.yaml", "id: proef-i1", "id: proef-q1")
+    edit(content / "quizzes/itembank/proef.yaml", "id: proef-b6", "id: proef-q1")
+    edit(content / "quizzes/itembank/proef.yaml", "twin: proef-b6", "twin: proef-q1")
     found = problems_for(content)
-    assert found == ["content/quizzes/itembank/proef.yaml:3: duplicate question id 'proef-q1' (first at content/quizzes/proef.quiz.yaml:5)"]
+    assert found == ["content/quizzes/itembank/proef.yaml:104: duplicate question id 'proef-q1' (first at content/quizzes/proef.quiz.yaml:5)"]
 
 
 def test_single_choice_needs_exactly_one_correct(content):
@@ -113,7 +117,7 @@ def test_unknown_module_reference_in_path(content):
 def test_vignette_choice_to_missing_node(content):
     edit(content / "quizzes/vignettes/proef-casus.yaml", "next: goed-einde", "next: nergens")
     found = problems_for(content)
-    assert found[0] == "content/quizzes/vignettes/proef-casus.yaml:17: choice 'a' of node 'midden' leads to unknown node 'nergens'"
+    assert found[0] == "content/quizzes/vignettes/proef-casus.yaml:18: choice 'a' of node 'midden' leads to unknown node 'nergens'"
 
 
 def test_vignette_unreachable_node(content):
@@ -152,6 +156,12 @@ def test_invalid_utf8(content):
     assert "content/modules/02-kapot.md:3: file is not valid UTF-8" in problems_for(content)
 
 
+def test_shipped_content_has_no_answer_cues():
+    from elearn.content.lint import lint_content
+    load_course(REAL_CONTENT)
+    assert [str(p) for p in lint_content(REAL_CONTENT)] == []
+
+
 def test_shipped_content_is_valid_and_complete():
     course = load_course(REAL_CONTENT)
     stats = course_stats(course)
@@ -172,7 +182,7 @@ def test_shipped_content_is_valid_and_complete():
 def test_unknown_field_is_reported(content):
     # A comma inside an unquoted flow-mapping value splits it into a stray key.
     edit(content / "quizzes/vignettes/proef-casus.yaml", 'feedback: "Goed, dat bouwt vertrouwen."', "feedback: Goed, dat bouwt vertrouwen.")
-    assert problems_for(content) == ["content/quizzes/vignettes/proef-casus.yaml:11: unknown field 'dat bouwt vertrouwen.' in choice"]
+    assert problems_for(content) == ["content/quizzes/vignettes/proef-casus.yaml:12: unknown field 'dat bouwt vertrouwen.' in choice"]
 
 
 OFFICIAL_NUMBERS = {"112", "101", "100", "1813", "106", "1712", "078151020", "070245245"}
@@ -239,12 +249,138 @@ def test_course_meets_the_content_brief():
         for v in vignettes:
             assert all(len(n.choices) >= 3 for n in v.nodes.values() if not n.ending), v.id
             assert all(sum(not v.nodes[n].ending for n in path) >= 3 for path in paths_to_endings(v)), v.id
-        pre = [q for q in course.item_bank if q.module == m["slug"] and q.form == "pre"]
-        post = [q for q in course.item_bank if q.module == m["slug"] and q.form == "post"]
-        assert pre and post and {q.objective for q in pre} == {q.objective for q in post}, m["slug"]
+        form_a = [q for q in course.item_bank if q.module == m["slug"] and q.form == "A"]
+        form_b = [q for q in course.item_bank if q.module == m["slug"] and q.form == "B"]
+        assert len(form_a) >= 6 and len(form_b) >= 6, m["slug"]
+        objectives = {o.id for o in module.objectives}
+        assert {q.objective for q in form_a} == {q.objective for q in form_b} == objectives, m["slug"]
     assert len(course.item_bank) >= 40
-    assert 8 <= len(course.confidence.items) <= 10
+    assert 8 <= len(course.confidence.items) <= 12  # one thing per statement (issue 13 item 7)
     assert stats["glossary_terms"] >= 60
     assert stats["organisations"] >= 20
     basis = course.module("basis")
     assert 30 <= basis.minutes <= 45
+
+
+# --- item bank: parallel forms A and B with twins ---
+
+BANK = "quizzes/itembank/proef.yaml"
+
+
+def test_item_bank_form_must_be_a_or_b(content):
+    edit(content / BANK, "form: B\n    type: single\n    objective: p1", "form: post\n    type: single\n    objective: p1")
+    found = problems_for(content)
+    assert "content/quizzes/itembank/proef.yaml:62: field 'form' must be 'A' or 'B', not 'post'" in found
+
+
+def test_form_a_item_without_twin_is_refused(content):
+    edit(content / BANK, "    twin: proef-b1\n", "")
+    assert problems_for(content) == [
+        "content/quizzes/itembank/proef.yaml:3: a form-A item needs 'twin': the id of its form-B item",
+    ]
+
+
+def test_twin_must_exist_in_the_file(content):
+    edit(content / BANK, "twin: proef-b1", "twin: proef-b9")
+    assert problems_for(content) == [
+        "content/quizzes/itembank/proef.yaml:3: item 'proef-a1': twin 'proef-b9' is not an item of this file",
+        "content/quizzes/itembank/proef.yaml:61: item 'proef-b1': form-B item is the twin of no form-A item",
+    ]
+
+
+def test_twins_are_one_to_one_same_objective_and_type(content):
+    edit(content / BANK, "twin: proef-b3", "twin: proef-b1")
+    found = problems_for(content)
+    assert found == [
+        "content/quizzes/itembank/proef.yaml:22: item 'proef-a3': twin 'proef-b1' is already the twin of 'proef-a1'",
+        "content/quizzes/itembank/proef.yaml:78: item 'proef-b3': form-B item is the twin of no form-A item",
+    ]
+
+
+def test_twin_with_other_objective_or_type(content):
+    edit(content / BANK, "twin: proef-b2", "twin: proef-b1")  # proef-a2 now names b1 ...
+    edit(content / BANK, "twin: proef-b1", "twin: proef-b2")  # ... and proef-a1 names b2
+    found = problems_for(content)
+    assert "content/quizzes/itembank/proef.yaml:3: item 'proef-a1': twin 'proef-b2' tests objective 'p2', not 'p1'" in found
+    assert "content/quizzes/itembank/proef.yaml:3: item 'proef-a1': twin 'proef-b2' is of type 'truefalse', not 'single'" in found
+
+
+def test_twin_must_be_in_form_b_and_b_names_no_twin(content):
+    edit(content / BANK, "twin: proef-b1", "twin: proef-a2")
+    found = problems_for(content)
+    assert "content/quizzes/itembank/proef.yaml:3: item 'proef-a1': twin 'proef-a2' must be a form-B item" in found
+    content2 = content / BANK
+    edit(content2, "twin: proef-a2", "twin: proef-b1")
+    edit(content2, "  - id: proef-b1\n    form: B\n", "  - id: proef-b1\n    form: B\n    twin: proef-a1\n")
+    assert problems_for(content) == [
+        "content/quizzes/itembank/proef.yaml:63: only form-A items name a twin (the B item is named by its A twin)",
+    ]
+
+
+def test_each_form_needs_six_items_and_every_objective(content):
+    assert len(load_course(content).item_bank) == 12
+    with pytest.raises(ContentError) as exc:
+        load_course(content, min_form_items=7)
+    assert [str(p) for p in exc.value.problems] == [
+        "content/quizzes/itembank/proef.yaml:2: form A has 6 items; at least 7 needed",
+        "content/quizzes/itembank/proef.yaml:2: form B has 6 items; at least 7 needed",
+    ]
+    text = (content / BANK).read_text().replace("objective: p2", "objective: p1")
+    (content / BANK).write_text(text)
+    assert problems_for(content) == [
+        "content/quizzes/itembank/proef.yaml:2: form A has no item for objective 'p2'",
+        "content/quizzes/itembank/proef.yaml:2: form B has no item for objective 'p2'",
+    ]
+
+
+def test_path_post_pass_mark_is_read_and_checked(content):
+    edit(content / "reference/paths.yaml", "modules: [proef]", "modules: [proef]\n    post_pass_mark: 85")
+    course = load_course(content)
+    assert course.path("proefpad").post_pass_mark == 85 and course.quizzes["post-proefpad"].pass_mark == 85
+    edit(content / "reference/paths.yaml", "post_pass_mark: 85", "post_pass_mark: 0")
+    assert problems_for(content) == ["content/reference/paths.yaml:7: post_pass_mark must be between 1 and 100"]
+
+
+# --- answer-cue lint (elearn content check) ---
+
+def test_lint_passes_on_the_fixture_content(content):
+    from elearn.content.lint import lint_content
+    assert lint_content(content) == []
+
+
+def test_lint_reports_each_cue_with_path_and_line(content):
+    """A crafted cue-laden module: keyed options longest, every statement 'niet waar', best choice first and longest."""
+    from elearn.content.lint import lint_content
+    quiz = content / "quizzes/proef.quiz.yaml"
+    edit(quiz, "text: Het juiste antwoord,", "text: Het juiste antwoord dat veel langer is dan de rest,")
+    bank = content / BANK
+    text = bank.read_text().replace("text: Juist antwoord,", "text: Het juiste en veel langere antwoord,")
+    text = text.replace("correct: true\n    feedback_true", "correct: false\n    feedback_true")
+    bank.write_text(text)
+    vignette = content / "quizzes/vignettes/proef-casus.yaml"
+    lines = vignette.read_text().split("\n")
+    lines[10], lines[11] = lines[11], lines[10]  # the best choice first again
+    lines[16], lines[17] = lines[17], lines[16]
+    vignette.write_text("\n".join(lines).replace("text: Open vraag stellen,", "text: Een open vraag stellen over hoe het gaat,"))
+    found = [str(p) for p in lint_content(content)]
+    longest = "module 'proef': the keyed option is strictly the longest in 7 of 7 single-choice items (at most 40 % allowed)"
+    bank_items = [(3, "a1"), (22, "a3"), (51, "a6"), (61, "b1"), (78, "b3"), (104, "b6")]
+    v = "content/quizzes/vignettes/proef-casus.yaml"
+    assert found == [
+        "content/quizzes/itembank/proef.yaml:2: true/false items keyed 'waar' in 0 of 4 (0 %); keep it within 40-60 %",
+        *[f"content/quizzes/itembank/proef.yaml:{line}: proef-{i}: {longest}" for line, i in bank_items],
+        f"content/quizzes/proef.quiz.yaml:5: proef-q1: {longest}",
+        f"{v}:8: node 'start': module 'proef': the best choice is listed first in 2 of 2 vignette decision points (at most 40 % allowed)",
+        f"{v}:8: node 'start': module 'proef': the best choice is strictly the longest in 1 of 2 vignette decision points (at most 40 % allowed)",
+        f"{v}:14: node 'midden': module 'proef': the best choice is listed first in 2 of 2 vignette decision points (at most 40 % allowed)",
+    ]
+
+
+def test_true_false_balance_allows_one_off_with_an_odd_count():
+    from elearn.content.lint import _true_false_balance
+    items = lambda *keys: [{"type": "truefalse", "correct": k} for k in keys]  # noqa: E731
+    assert _true_false_balance("q.yaml", 4, items(True, False, False)) == []
+    assert _true_false_balance("q.yaml", 4, items(True, True, False, False, False)) == []
+    assert _true_false_balance("q.yaml", 4, items(True, False, False, False, False)) != []
+    assert _true_false_balance("q.yaml", 4, items(True, True, True, False)) != []
+    assert _true_false_balance("q.yaml", 4, [{"type": "single"}]) == []

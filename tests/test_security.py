@@ -121,7 +121,7 @@ def test_audit_log_records_failures_and_role_changes(app, admin):
         events = [e.event for e in db.session.query(AuditEvent).all()]
         assert "login.failed" in events and "role.changed" in events
     page = admin.get("/admin/audit").get_data(as_text=True)
-    assert "role.changed" in page and "learner -&gt; trainer" in page
+    assert "Rol gewijzigd" in page and "Deelnemer → Opleider" in page  # human labels, not raw codes
 
 
 def test_role_change_ends_sessions_of_that_user(app, admin, learner):

@@ -13,7 +13,7 @@ from conftest import get_token, login, make_user, post_form
 from helpers import fill_confidence, read_all, take_quiz, walk_vignette
 
 from elearn.extensions import db
-from elearn.models import (AttemptAnswer, CohortMember, QuizAttempt, SectionRead, SurveyAnswer,
+from elearn.models import (AttemptAnswer, Cohort, CohortMember, QuizAttempt, SectionRead, SurveyAnswer,
                            SurveyResponse, User, utcnow)
 
 
@@ -23,8 +23,8 @@ def create_cohort(trainer, name="Vorming Gent", path="proefpad"):
     assert response.status_code == 302
     cohort_id = int(re.search(r"/trainer/cohorts/(\d+)", response.headers["Location"]).group(1))
     page = trainer.get(f"/trainer/cohorts/{cohort_id}/manage").get_data(as_text=True)
-    code = re.search(r'class="invite-code">([A-Z0-9]+)<', page).group(1)
-    return cohort_id, code
+    shown = re.search(r'class="invite-code">([A-Z0-9 ]+)<', page).group(1)
+    return cohort_id, shown.replace(" ", "")
 
 
 def join(client, code):
@@ -40,12 +40,39 @@ def test_trainer_creates_cohort_learners_join_and_progress_shows(app, trainer, l
     page = trainer.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
     assert "Lea Leerling" in page and "Ander Persoon" in page
     assert "2 deelnemers" in page
-    assert "Proefmodule: 100%" in page
+    assert 'title="Proefmodule: 100\u00a0%"' in page and '<abbr title="Proefmodule">M1</abbr> 100\u00a0%' in page
     assert "leerling@example.org" not in page  # trainers do not see e-mail addresses
     in_progress = trainer.get(f"/trainer/cohorts/{cohort_id}?state=in_progress").get_data(as_text=True)
     assert "Lea Leerling" in in_progress and "Ander Persoon" not in in_progress
     account = learner.get("/account").get_data(as_text=True)
     assert "Vorming Gent" in account and "zien je naam" in account
+
+
+def test_dashboard_is_compact_sorted_and_formatted_in_both_languages(app, trainer, learner, other_learner):
+    cohort_id, code = create_cohort(trainer)
+    join(learner, code)
+    join(other_learner, code)
+    take_quiz(learner, app, "pre-proefpad", correct=False)
+    fill_confidence(learner, app, "proefpad", "pre", 2)
+    take_quiz(learner, app, "post-proefpad", correct=True)
+    fill_confidence(learner, app, "proefpad", "post", 4)
+    page = trainer.get(f"/trainer/cohorts/{cohort_id}?sort=activity&desc=1").get_data(as_text=True)
+    # the sorted column says so to screen readers; the others do not
+    assert page.count("aria-sort=") == 1 and re.search(r'<th scope="col" aria-sort="descending"><a [^>]*>Laatst actief', page)
+    # every remove button has its own accessible name
+    names = re.findall(r'<button type="submit" class="link-button">Verwijderen<span class="sr-only"> (.*?)</span>', page)
+    assert sorted(names) == ["uit de groep: Ander Persoon", "uit de groep: Lea Leerling"]
+    # full names on hover, module titles behind a short key, numbers in Dutch
+    assert 'title="Lea Leerling · JAC Gent"' in page and '<abbr title="Proefmodule">M1</abbr> <span lang="nl">Proefmodule</span>' in page
+    assert "0\u00a0% → 100\u00a0%" in page and "2,0 → 4,0" in page
+    assert "<caption" in page and "Acties</th>" in page
+    ascending = trainer.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
+    assert re.search(r'<th scope="col" aria-sort="ascending"><a [^>]*>Naam', ascending)
+
+    post_form(trainer, "/language", {"lang": "en", "next": "/trainer/cohorts"}, token_from="/trainer/cohorts")
+    page = trainer.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
+    assert "0% → 100%" in page and "2.0 → 4.0" in page
+    assert "Remove<span class=\"sr-only\"> from the group: Lea Leerling</span>" in page
 
 
 def test_join_refusals(app, trainer, learner, other_learner):
@@ -66,10 +93,27 @@ def test_renewed_code_revokes_the_old_one(app, trainer, learner):
 
 def test_expired_code(app, trainer, learner):
     cohort_id, code = create_cohort(trainer)
-    yesterday = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
-    post_form(trainer, f"/trainer/cohorts/{cohort_id}/manage", {"expires_on": yesterday, "seat_limit": ""})
+    today = utcnow().date().isoformat()
+    assert post_form(trainer, f"/trainer/cohorts/{cohort_id}/manage", {"expires_on": today, "seat_limit": ""}).status_code == 302
+    with app.app_context():  # the day passes
+        cohort = db.session.get(Cohort, cohort_id)
+        cohort.invite_expires_at = utcnow() - datetime.timedelta(minutes=1)
+        db.session.commit()
     response = join(learner, code)
     assert response.status_code == 400 and "verlopen" in response.get_data(as_text=True)
+    manage = trainer.get(f"/trainer/cohorts/{cohort_id}/manage").get_data(as_text=True)
+    assert "Deze code is verlopen: niemand kan nog aansluiten." in manage
+
+
+def test_past_expiry_date_is_refused(app, trainer, learner):
+    cohort_id, code = create_cohort(trainer)
+    yesterday = (utcnow().date() - datetime.timedelta(days=1)).isoformat()
+    response = post_form(trainer, f"/trainer/cohorts/{cohort_id}/manage", {"expires_on": yesterday, "seat_limit": "12"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Deze datum ligt in het verleden. Kies vandaag of later, of laat het veld leeg." in page
+    assert f'value="{yesterday}"' in page and 'value="12"' in page  # the input is kept to correct
+    assert join(learner, code).status_code == 302  # nothing was saved: the code still works
 
 
 def test_join_link_prefills_code(trainer, learner):
@@ -129,7 +173,7 @@ def test_exports_match_the_filter(app, trainer, learner, other_learner):
     join(other_learner, code)
     read_all(learner, app, "proef")
     body = trainer.get(f"/trainer/cohorts/{cohort_id}/export.csv?state=in_progress").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))  # Dutch: Belgian Excel
     assert rows[0][0] == "Naam" and [r[0] for r in rows[1:]] == ["Lea Leerling"]
     xlsx = trainer.get(f"/trainer/cohorts/{cohort_id}/export.xlsx?sort=name&desc=1")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
@@ -146,7 +190,7 @@ def test_export_neutralises_formulas(app, trainer):
     assert "'=HYPERLINK" in body
 
 
-def test_summary_shows_gain_confidence_and_items(app, trainer, learner):
+def test_summary_with_one_learner_says_too_few_and_shows_the_pair(app, trainer, learner):
     cohort_id, code = create_cohort(trainer)
     join(learner, code)
     take_quiz(learner, app, "pre-proefpad", correct=False)
@@ -155,11 +199,138 @@ def test_summary_shows_gain_confidence_and_items(app, trainer, learner):
     fill_confidence(learner, app, "proefpad", "post", 5)
     page = trainer.get(f"/trainer/cohorts/{cohort_id}/summary").get_data(as_text=True)
     assert "<svg" in page and "<title id=\"funnel-title\">" in page
-    assert "<td>0.0</td><td>100.0</td><td>+100.0</td>" in page
-    assert "<td>2.0</td><td>5.0</td><td>+3.00</td>" in page
+    # one pair: no knowledge or confidence chart, a message saying why, the figures with n = 1
+    assert 'id="knowledge-title"' not in page and 'id="confidence-title"' not in page
+    assert page.count("Te weinig deelnemers voor een grafiek: 1 deelnemer heeft een meting voor én na") == 2
+    assert _cells(page, "Hele toets")[:5] == ["1", "0,0", "100,0", "+100,0", "–"]
+    assert _cells(page, "Alle uitspraken samen")[:4] == ["1", "2,00", "5,00", "+3,00"]
     assert "nog te weinig antwoorden" in page
     items = trainer.get(f"/trainer/cohorts/{cohort_id}/items.csv").get_data(as_text=True)
     assert "proef-i1" in items and "proef-q1" in items
+
+
+def _cells(page: str, row_header: str) -> list[str]:
+    """The text of the data cells in the table row whose header starts with ``row_header``."""
+    row = re.search(r"<tr[^>]*><th scope=\"row\"[^>]*>" + re.escape(row_header) + r".*?</tr>", page, re.S)
+    assert row, row_header
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)]
+
+
+def _seed_pairs(app, cohort_id: int, pre: list, post: list, conf_pre=(), conf_post=()):
+    """Members with a submitted pre-test (score pre[i]) and post-test (post[i], None = none yet),
+    each answer's credit equal to the score, and confidence answers (every statement the same)."""
+    course = app.extensions["course"]
+    now = utcnow()
+    uids = [make_user(app, email=f"paar{cohort_id}-{i}@example.org", name=f"Paar {i}") for i in range(len(pre))]
+    with app.app_context():
+        for i, (uid, before) in enumerate(zip(uids, pre)):
+            db.session.add(CohortMember(cohort_id=cohort_id, user_id=uid, joined_at=now))
+            for quiz_id, score in (("pre-proefpad", before), ("post-proefpad", post[i] if i < len(post) else None)):
+                if score is None:
+                    continue
+                attempt = QuizAttempt(user_id=uid, quiz_id=quiz_id, kind=quiz_id[:3] + "test", seed=1,
+                                      content_version="x", started_at=now, submitted_at=now, score=score, passed=True)
+                db.session.add(attempt)
+                db.session.flush()
+                for q in course.quizzes[quiz_id].questions:
+                    db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=q.id, response='["a"]',
+                                                 credit=score / 100, saved_at=now))
+            for phase, values in (("pre", conf_pre), ("post", conf_post)):
+                if i < len(values):
+                    response = SurveyResponse(user_id=uid, path_slug="proefpad", phase=phase, submitted_at=now)
+                    db.session.add(response)
+                    db.session.flush()
+                    for item in course.confidence.items:
+                        db.session.add(SurveyAnswer(response_id=response.id, item_id=item.id, value=values[i]))
+        db.session.commit()
+
+
+def test_summary_shows_gain_with_interval_and_effect_size_in_both_languages(app, trainer):
+    cohort_id, _code = create_cohort(trainer)
+    # Hand-computed (see test_stats): differences 20, 15, 10, 20, 5 -> mean 14, sd 6.519,
+    # 95 % interval 14 -/+ 2.7764 * 6.519 / sqrt(5) = 5.9 to 22.1, d_z 2.15, Hake (74-60)/(100-60) = 0.35.
+    # The sixth learner has only a pre-test and is left out.
+    _seed_pairs(app, cohort_id, pre=[40, 50, 60, 70, 80, 10], post=[60, 65, 70, 90, 85],
+                conf_pre=[2, 3, 2, 4, 3], conf_post=[4, 4, 3, 5, 4])
+    page = trainer.get(f"/trainer/cohorts/{cohort_id}/summary").get_data(as_text=True)
+    assert 'id="knowledge-title"' in page and 'id="confidence-title"' in page and "Te weinig" not in page
+    assert _cells(page, "Hele toets") == ["5", "60,0", "74,0", "+14,0", "+5,9 tot +22,1", "+0,35", "+2,15"]
+    assert _cells(page, "Proefmodule") == ["5", "60,0", "74,0", "+14,0", "+5,9 tot +22,1", "+0,35", "+2,15"]
+    # confidence: differences 2, 1, 1, 1, 1 -> mean 1.2, interval 1.2 -/+ 0.555, d_z 2.68, Hake 1.2/2.2
+    assert _cells(page, "Alle uitspraken samen") == ["5", "2,80", "4,00", "+1,20", "+0,64 tot +1,76", "+0,55", "+2,68"]
+    assert "1 deelnemer maakte alleen de voortoets en telt nog niet mee." in page
+    assert "een winst van +14,0 procentpunten (95%-interval +5,9 tot +22,1, n = 5)" in page
+    assert "Gemiddeld 60\u00a0% voor en 74\u00a0% na" in page
+
+    post_form(trainer, "/language", {"lang": "en", "next": "/trainer/cohorts"}, token_from="/trainer/cohorts")
+    page = trainer.get(f"/trainer/cohorts/{cohort_id}/summary").get_data(as_text=True)
+    assert _cells(page, "Whole test") == ["5", "60.0", "74.0", "+14.0", "+5.9 to +22.1", "+0.35", "+2.15"]
+    assert "On average 60% before and 74% after: a gain of +14.0 percentage points" in page
+
+
+def test_summary_zero_spread_has_no_effect_size(app, trainer):
+    cohort_id, _code = create_cohort(trainer)
+    _seed_pairs(app, cohort_id, pre=[50, 50, 50, 50, 50], post=[100, 100, 100, 100, 100])
+    page = trainer.get(f"/trainer/cohorts/{cohort_id}/summary").get_data(as_text=True)
+    assert _cells(page, "Hele toets") == ["5", "50,0", "100,0", "+50,0", "+50,0 tot +50,0", "+1,00", "geen spreiding"]
+
+
+def _add_attempt(app, uid: int, quiz_id: str, score: float):
+    """A submitted attempt with every answer's credit equal to the score (retakes of the pre- and
+    post-test are stored like this; the quiz pages decide whether a learner may retake)."""
+    now = utcnow()
+    with app.app_context():
+        attempt = QuizAttempt(user_id=uid, quiz_id=quiz_id, kind=quiz_id[:3] + "test", seed=1, content_version="x",
+                              started_at=now, submitted_at=now, score=score, passed=score >= 70)
+        db.session.add(attempt)
+        db.session.flush()
+        for q in app.extensions["course"].quizzes[quiz_id].questions:
+            db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=q.id, response='["a"]',
+                                         credit=score / 100, saved_at=now))
+        db.session.commit()
+
+
+def test_summary_gain_uses_the_first_attempts(app, trainer, learner):
+    cohort_id, code = create_cohort(trainer)
+    join(learner, code)
+    take_quiz(learner, app, "pre-proefpad", correct=True)   # first pre-test: 100
+    _add_attempt(app, learner.user_id, "pre-proefpad", 0)
+    take_quiz(learner, app, "post-proefpad", correct=False)  # first post-test: 0
+    _add_attempt(app, learner.user_id, "post-proefpad", 100)
+    page = trainer.get(f"/trainer/cohorts/{cohort_id}/summary").get_data(as_text=True)
+    # a loss from 100 to 0, although the best and the latest scores would show a gain
+    assert _cells(page, "Hele toets")[:4] == ["1", "100,0", "0,0", "−100,0"]
+    assert _cells(page, "Proefmodule")[:4] == ["1", "100,0", "0,0", "−100,0"]
+
+
+def test_item_analysis_counts_first_responses_only(app, trainer):
+    cohort_id, _code = create_cohort(trainer)
+    # ten learners: first module-quiz attempt all wrong, a retake all right
+    _seed_pairs(app, cohort_id, pre=[50] * 10, post=[])
+    course = app.extensions["course"]
+    quiz = course.quizzes["proef"]
+    now = utcnow()
+    with app.app_context():
+        members = [m.user_id for m in db.session.query(CohortMember).filter_by(cohort_id=cohort_id)]
+        for n, uid in enumerate(members):
+            for credit in (0.0, 1.0):
+                attempt = QuizAttempt(user_id=uid, quiz_id="proef", kind="module", seed=1, content_version="x",
+                                      started_at=now, submitted_at=now, score=100 * credit, passed=bool(credit))
+                db.session.add(attempt)
+                db.session.flush()
+                for q in quiz.questions:
+                    db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=q.id,
+                                                 response='["b"]' if not credit else '["a"]', credit=credit, saved_at=now))
+        db.session.commit()
+    page = trainer.get(f"/trainer/cohorts/{cohort_id}/summary").get_data(as_text=True)
+    first = quiz.questions[0].id
+    row = re.search(r"proef · " + first + r".*?</tr>", page, re.S).group(0)
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert cells[:3] == ["10", "0,00", "0,00"] and "te moeilijk" in cells[-1]
+    assert "b: 10" in cells[3] and "a:" not in cells[3]
+    items = trainer.get(f"/trainer/cohorts/{cohort_id}/items.csv").get_data(as_text=True)
+    fields = next(re.split(r"[;,]", line) for line in items.splitlines() if f"{first}" in line and "proef" in line)
+    assert "10" in fields and "20" not in fields
 
 
 def _bulk_cohort(app, size: int):

@@ -10,6 +10,8 @@ from .. import audit
 from ..access import role_required
 from ..extensions import db
 from ..models import AuditEvent, User
+from ..security import page_number
+from . import labels
 from .forms import RoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -20,13 +22,13 @@ PAGE_SIZE = 50
 @role_required("admin")
 def users():
     q = (request.args.get("q") or "").strip()
-    page = max(request.args.get("page", 1, type=int), 1)
     query = select(User).where(User.erased_at.is_(None))
     if q:
         like = f"%{q.lower()}%"
         query = query.where(or_(func.lower(User.name).like(like), User.email.like(like),
                                 func.lower(User.organisation).like(like)))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = page_number(request.args.get("page"), last=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1))
     rows = db.session.scalars(query.order_by(User.name).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("admin/users.html", users=rows, q=q, page=page, total=total,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), form=RoleForm())
@@ -57,11 +59,12 @@ def change_role(user_id: int):
 @role_required("admin")
 def audit_log():
     event = request.args.get("event", "")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page"))
     query = select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.actor_id)
     if event:
         query = query.where(AuditEvent.event == event)
     events = db.session.execute(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                                 .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     kinds = db.session.scalars(select(AuditEvent.event).distinct().order_by(AuditEvent.event)).all()
-    return render_template("admin/audit.html", events=events, event=event, kinds=kinds, page=page)
+    return render_template("admin/audit.html", events=events, event=event, kinds=kinds, page=page,
+                           event_label=labels.event_label, event_details=labels.event_details)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from ..forms import PageForm
 from .passwords import password_problem
 
 SECTOR_CHOICES = [
@@ -45,6 +46,8 @@ class RegisterForm(FlaskForm):
     sector = SelectField(_l("Sector"), choices=SECTOR_CHOICES, validators=[DataRequired()])
     password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(), _strong_password])
     confirm = PasswordField(_l("Herhaal wachtwoord"), validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))])
+    #: a group's invite code, carried from the invite link through confirmation
+    invite = HiddenField(validators=[Length(max=40)])
     submit = SubmitField(_l("Account aanmaken"))
 
 
@@ -66,27 +69,24 @@ class ResetForm(FlaskForm):
     submit = SubmitField(_l("Wachtwoord instellen"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PageForm):
+    id_prefix = "pw"
     current = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired()])
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(), _strong_password])
     confirm = PasswordField(_l("Herhaal wachtwoord"), validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))])
     submit = SubmitField(_l("Wachtwoord wijzigen"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PageForm):
+    id_prefix = "profile"
     name = StringField(_l("Naam (zoals op je getuigschrift)"), validators=[DataRequired(), Length(max=120), _printable_name])
     organisation = StringField(_l("Organisatie"), validators=[Length(max=200)])
     sector = SelectField(_l("Sector"), choices=SECTOR_CHOICES, validators=[DataRequired()])
     submit = SubmitField(_l("Opslaan"))
 
 
-class EraseForm(FlaskForm):
+class EraseForm(PageForm):
+    id_prefix = "erase"
     password = PasswordField(_l("Wachtwoord ter bevestiging"), validators=[DataRequired()])
     confirm = BooleanField(_l("Ik begrijp dat dit niet ongedaan kan worden"), validators=[DataRequired()])
     submit = SubmitField(_l("Mijn account wissen"))
-
-
-class ActionForm(FlaskForm):
-    """A form with only a CSRF token, for buttons that change state."""
-
-    submit = SubmitField(_l("Bevestigen"))

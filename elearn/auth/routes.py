@@ -6,12 +6,16 @@ import json
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, session, url_for)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
 from ..extensions import db, limiter
 from ..mail import send_mail
 from ..models import utcnow
+from ..ratelimit import format_wait
+from ..trainer import cohorts
 from ..urls import safe_next
 from . import service
 from .forms import (ChangePasswordForm, EraseForm, ForgotForm, LoginForm, ProfileForm,
@@ -20,6 +24,8 @@ from .forms import (ChangePasswordForm, EraseForm, ForgotForm, LoginForm, Profil
 bp = Blueprint("auth", __name__)
 
 VERIFY_MAX_AGE = 3 * 24 * 3600
+#: session key: the account this browser registered (its confirmation link may sign it in)
+REGISTERED_KEY = "registered_user"
 
 
 def _account_key() -> str:
@@ -30,10 +36,11 @@ auth_ip_limit = limiter.shared_limit("20 per minute;100 per hour", scope="auth-i
 account_limit = limiter.limit("5 per minute;30 per hour", key_func=_account_key, methods=["POST"])
 
 
-def _send_verification(user) -> None:
-    link = url_for("auth.verify", token=service.make_token(user, "verify"), _external=True)
-    send_mail(user.email, _("Bevestig je e-mailadres voor Kruispunt"),
-              _("Welkom bij Kruispunt. Bevestig je e-mailadres met deze link (3 dagen geldig):") + f"\n\n{link}\n")
+def _send_verification(user, cohort=None) -> None:
+    extra = {"i": cohort.invite_code} if cohort else {}
+    link = url_for("auth.verify", token=service.make_token(user, "verify", **extra), _external=True)
+    send_mail(user.email, _l("Bevestig je e-mailadres voor Kruispunt"), "verify", locale=user.locale,
+              name=user.name, link=link, cohort=cohort)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -43,54 +50,85 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
+    if request.method == "GET" and request.args.get("invite"):
+        form.invite.data = cohorts.normalise_code(request.args["invite"])
+    cohort = cohorts.cohort_by_code(form.invite.data) if form.invite.data else None
     if form.validate_on_submit():
         existing = service.find_user(form.email.data)
         if existing is None:
             user = service.create_user(form.email.data, form.name.data, form.password.data,
                                        organisation=form.organisation.data or "", sector=form.sector.data)
-            user.locale = session.get("lang")
+            user.locale = session.get("lang") or str(get_locale())
             db.session.flush()
-            _send_verification(user)
+            _send_verification(user, cohort)
             audit.record("account.registered", user.id, user.email)
+            session[REGISTERED_KEY] = user.id  # only this browser is signed in on confirmation
         else:
             # Same answer as for a new address; the owner is told by mail instead.
-            send_mail(existing.email, _("Iemand probeerde een account aan te maken met je e-mailadres"),
-                      _("Als jij dat was: je hebt al een account. Meld je aan of vraag een nieuw wachtwoord aan via %(url)s",
-                        url=url_for("auth.forgot", _external=True)) + "\n")
+            send_mail(existing.email, _l("Iemand probeerde een account aan te maken met je e-mailadres"),
+                      "account_exists", locale=existing.locale, forgot_url=url_for("auth.forgot", _external=True))
         db.session.commit()
-        return render_template("auth/check_mail.html", email=form.email.data)
-    return render_template("auth/register.html", form=form)
+        return render_template("auth/check_mail.html", email=form.email.data, cohort=cohort)
+    return render_template("auth/register.html", form=form, cohort=cohort)
 
 
 @bp.route("/verify/email/<token>")
 @limiter.limit("30 per hour")
 def verify(token: str):
-    user = service.read_token(token, "verify", VERIFY_MAX_AGE)
-    if user is None:
+    """Confirm an address (and join the group the invite named). Only the browser that registered
+    is signed in: a link opened elsewhere confirms the address without signing anyone in."""
+    user, data, unused = service.open_token(token, "verify", VERIFY_MAX_AGE)
+    if user is not None and not unused and user.email_verified_at:
+        flash(_("Je e-mailadres was al bevestigd. Meld je aan."), "info")
+        return redirect(url_for("auth.login"))
+    if user is None or not unused:
         flash(_("Deze bevestigingslink is ongeldig of verlopen. Meld je aan om een nieuwe te krijgen."), "error")
         return redirect(url_for("auth.login"))
-    user.email_verified_at = user.email_verified_at or utcnow()
+    user.email_verified_at = utcnow()
+    joined = None
+    if data.get("i"):
+        try:
+            joined = cohorts.join(user, data["i"])
+        except cohorts.JoinRefused as refused:
+            flash(cohorts.JOIN_MESSAGES[str(refused)], "error")
     db.session.commit()
-    session.clear()
-    login_user(user)
-    flash(_("Je e-mailadres is bevestigd. Welkom!"), "success")
-    return redirect(url_for("learn.paths"))
+    if joined:
+        flash(_("Je bent aangesloten bij %(name)s.", name=joined.name), "success")
+    landing = url_for("learn.path", slug=joined.path_slug) if joined else url_for("learn.paths")
+    if session.get(REGISTERED_KEY) == user.id and not current_user.is_authenticated:
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        login_user(user)
+        flash(_("Je e-mailadres is bevestigd. Welkom!"), "success")
+        return redirect(landing)
+    flash(_("Je e-mailadres is bevestigd. Meld je aan om te beginnen."), "success")
+    return redirect(url_for("auth.login", next=landing))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @auth_ip_limit
-@account_limit
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = service.find_user(form.email.data)
-        if user is None or user.erased_at or not user.check_password(form.password.data):
-            audit.record("login.failed", user.id if user else None, service.normalise_email(form.email.data))
+        outcome = service.attempt_login(form.email.data, form.password.data)
+        user = outcome.user
+        if user is None:
             db.session.commit()
-            flash(_("Dat e-mailadres en wachtwoord horen niet bij elkaar."), "error")
-            return render_template("auth/login.html", form=form), 200
+            if outcome.throttled:
+                flash(_("Er waren te veel mislukte pogingen voor dit e-mailadres. Wacht %(wait)s en probeer dan "
+                        "opnieuw.", wait=format_wait(outcome.wait)), "error")
+            else:
+                flash(_("Dat e-mailadres en wachtwoord horen niet bij elkaar."), "error")
+                if outcome.wait:
+                    flash(_("Na meerdere mislukte pogingen moet je nu %(wait)s wachten voor je opnieuw kan "
+                            "proberen.", wait=format_wait(outcome.wait)), "error")
+            status = 429 if outcome.throttled else 200
+            headers = {"Retry-After": str(outcome.wait)} if outcome.throttled else {}
+            return render_template("auth/login.html", form=form), status, headers
         if user.email_verified_at is None:
             _send_verification(user)
             db.session.commit()
@@ -109,8 +147,20 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    """End this session and its "remember me" cookie on the server, not only in this browser.
+
+    The account's session version changes, so a copied session cookie or remember token no
+    longer signs anyone in (this ends the account's sessions on other devices too).
+    """
+    lang = session.get("lang")
+    if current_user.is_authenticated:
+        lang = lang or current_user.locale  # the page after logging out stays in the user's language
+        service.end_sessions(current_user._get_current_object())
+        db.session.commit()
     session.clear()
+    logout_user()  # after clear(): it leaves the flag that deletes the remember cookie
+    if lang:
+        session["lang"] = lang
     flash(_("Je bent afgemeld."), "info")
     return redirect(url_for("main.home"))
 
@@ -124,8 +174,7 @@ def forgot():
         user = service.find_user(form.email.data)
         if user and not user.erased_at:
             link = url_for("auth.reset", token=service.make_token(user, "reset"), _external=True)
-            send_mail(user.email, _("Nieuw wachtwoord voor Kruispunt"),
-                      _("Kies een nieuw wachtwoord met deze link. Hij werkt één keer en blijft een uur geldig:") + f"\n\n{link}\n")
+            send_mail(user.email, _l("Nieuw wachtwoord voor Kruispunt"), "reset", locale=user.locale, link=link)
             audit.record("password.reset_requested", user.id, user.email)
             db.session.commit()
         flash(_("Als er een account bestaat voor dat adres, hebben we een link gestuurd."), "info")
@@ -143,7 +192,7 @@ def reset(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
-        user.session_version += 1
+        service.end_sessions(user)
         user.email_verified_at = user.email_verified_at or utcnow()  # the link proves the address
         audit.record("password.reset", user.id, user.email)
         db.session.commit()
@@ -177,7 +226,7 @@ def change_password():
             form.current.errors.append(_("Je huidige wachtwoord klopt niet."))
         else:
             current_user.set_password(form.password.data)
-            current_user.session_version += 1
+            service.end_sessions(current_user)
             audit.record("password.changed", current_user.id, current_user.email)
             db.session.commit()
             login_user(current_user._get_current_object())  # keep this session, end all others

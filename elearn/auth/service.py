@@ -4,12 +4,15 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from dataclasses import dataclass
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 
+from .. import audit
 from ..extensions import db
+from ..ratelimit import AccountThrottle
 from ..models import (AttemptAnswer, Certificate, Cohort, CohortMember, CohortTrainer,
                       ModulePosition, PathEnrollment, QuizAttempt, SectionRead, SurveyAnswer,
                       SurveyResponse, User, VignetteRun, VignetteStep, utcnow)
@@ -33,6 +36,40 @@ def create_user(email: str, name: str, password: str, *, role: str = "learner",
     return user
 
 
+@dataclass(frozen=True)
+class LoginOutcome:
+    """What a login attempt gave: the user on success; otherwise how long to wait (0: no wait)."""
+
+    user: User | None
+    #: seconds before this address may try again (growing after repeated failures)
+    wait: int = 0
+    #: True when the attempt was refused because the address must still wait
+    throttled: bool = False
+
+
+def attempt_login(email: str, password: str) -> LoginOutcome:
+    """Check a password, with growing delays after repeated failures for the address.
+
+    A waiting address is refused without checking the password; the right password after the
+    wait signs in (no lock-out). Failures are audit-logged (the caller commits).
+    """
+    throttle = AccountThrottle(normalise_email(email))
+    wait = throttle.wait()
+    if wait:
+        return LoginOutcome(None, wait, throttled=True)
+    user = find_user(email)
+    if user is None or user.erased_at or not user.check_password(password):
+        audit.record("login.failed", user.id if user else None, normalise_email(email))
+        return LoginOutcome(None, throttle.failed())
+    throttle.succeeded()
+    return LoginOutcome(user)
+
+
+def end_sessions(user: User) -> None:
+    """End every session and "remember me" cookie of ``user`` (server-side: the id they carry changes)."""
+    user.session_version += 1
+
+
 def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
@@ -43,21 +80,32 @@ def _fingerprint(user: User) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def make_token(user: User, purpose: str) -> str:
-    """A signed token for ``purpose`` (reset or verify) that dies once it has been used."""
-    return _serializer(purpose).dumps({"u": user.id, "f": _fingerprint(user)})
+def make_token(user: User, purpose: str, **extra) -> str:
+    """A signed token for ``purpose`` (reset or verify) that dies once it has been used.
+
+    ``extra`` travels with it (an invite code through registration, say).
+    """
+    return _serializer(purpose).dumps({**extra, "u": user.id, "f": _fingerprint(user)})
+
+
+def open_token(token: str, purpose: str, max_age: int) -> tuple[User | None, dict, bool]:
+    """The user a signed, unexpired token names, its payload, and whether it is still unused."""
+    try:
+        data = _serializer(purpose).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None, {}, False
+    if not isinstance(data, dict):
+        return None, {}, False
+    user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
+    if user is None or user.erased_at:
+        return None, {}, False
+    return user, data, _fingerprint(user) == data.get("f")
 
 
 def read_token(token: str, purpose: str, max_age: int) -> User | None:
     """The user a valid, unexpired, unused token belongs to, or None."""
-    try:
-        data = _serializer(purpose).loads(token, max_age=max_age)
-    except (BadSignature, SignatureExpired):
-        return None
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or user.erased_at or _fingerprint(user) != data.get("f"):
-        return None
-    return user
+    user, _data, unused = open_token(token, purpose, max_age)
+    return user if unused else None
 
 
 def export_user_data(user: User) -> dict:

@@ -19,6 +19,18 @@ class CertificateData:
     code: str
     verify_url: str
     language: str = "nl"
+    #: (title, minutes) of each module covered
+    modules: tuple[tuple[str, int], ...] = ()
+    post_test_percent: int | None = None
+    issuer_address: str = ""
+    issuer_company_number: str = ""
+    issuer_email: str = ""
+    issuer_url: str = ""
+    signatory_name: str = ""
+    signatory_role: str = ""
+    #: PNG files from the operator's certificate assets, or None
+    logo: str | None = None
+    signature: str | None = None
 
     def __post_init__(self):
         if self.language not in LANGUAGES:

@@ -5,5 +5,5 @@ from wtforms.validators import DataRequired, Length
 
 
 class RevokeForm(FlaskForm):
-    reason = StringField(_l("Reden van intrekking"), validators=[DataRequired(), Length(max=500)])
-    submit = SubmitField(_l("Getuigschrift intrekken"))
+    reason = StringField(_l("Reden van intrekking (intern)"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Attest intrekken"))

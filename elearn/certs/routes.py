@@ -1,10 +1,10 @@
-"""Certificates: the learner's list and downloads, public verification, revocation."""
+"""Certificates: the learner's list and downloads, public verification, status lists, revocation."""
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,6 +14,19 @@ from . import service
 from .forms import RevokeForm
 
 bp = Blueprint("certs", __name__)
+NOINDEX = "noindex, nofollow"
+
+
+@bp.errorhandler(service.NotConfigured)
+def not_configured(error):
+    """Production without ELEARN_PUBLIC_BASE_URL: nothing that names a public URL can be served."""
+    return Response(f"503 Service Unavailable: {error}", status=503, mimetype="text/plain")
+
+
+def current_language() -> str:
+    """``nl`` or ``en``: the reader's language, for hours and dates written outside templates."""
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in ("nl", "en") else "nl"
 
 
 def _own(code: str) -> Certificate:
@@ -24,43 +37,87 @@ def _own(code: str) -> Certificate:
     return cert
 
 
+def _json(document, status: int = 200, **headers) -> Response:
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    return Response(body, status=status, mimetype="application/json", headers=headers)
+
+
+def _public(response: Response, max_age: int) -> Response:
+    """Open to verifiers on any site (CORS), cacheable for ``max_age`` seconds."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
 @bp.route("/certificates")
 @login_required
 def mine():
     certs = db.session.scalars(select(Certificate).where(Certificate.user_id == current_user.id)
                                .order_by(Certificate.issued_at.desc())).all()
-    return render_template("certs/mine.html", certificates=certs)
+    response = Response(render_template("certs/mine.html", certificates=certs))
+    response.headers["X-Robots-Tag"] = NOINDEX
+    return response
 
 
 @bp.route("/certificates/<code>.pdf")
 @login_required
 def pdf(code: str):
     cert = _own(code)
-    return Response(service.pdf_bytes(cert), mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename=kruispunt-{cert.code}.pdf"})
+    return Response(service.pdf_bytes(cert, current_language()), mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename=kruispunt-attest-{cert.code}.pdf",
+                             "X-Robots-Tag": NOINDEX})
 
 
 @bp.route("/certificates/<code>.json")
 @login_required
 def credential(code: str):
     cert = _own(code)
-    body = json.dumps(service.signed_credential(cert), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f"attachment; filename=kruispunt-{cert.code}.json"})
+    return _json(service.signed_credential(cert), **{
+        "Content-Disposition": f"attachment; filename=kruispunt-{cert.code}.json", "X-Robots-Tag": NOINDEX})
 
 
 @bp.route("/issuer.json")
 def issuer():
-    return Response(json.dumps(service.issuer_profile(), indent=2), mimetype="application/json")
+    return _public(_json(service.issuer_profile()), 3600)
 
 
+@bp.route("/status/revocation/<int(min=1, max=16384):number>")  # 16,384 lists hold every 32-bit id
+def status_list(number: int):
+    """The signed Bitstring Status List credential: stable URL, cacheable, conditional GET."""
+    listed = service.status_list(number)
+    if listed is None:
+        abort(404)
+    response = Response(listed.body, mimetype="application/json")
+    response.set_etag(listed.etag)
+    response.last_modified = listed.last_modified
+    _public(response, 300)
+    return response.make_conditional(request)
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", "application/ld+json"])
+    return best in ("application/json", "application/ld+json")
+
+
+@bp.route("/verify/<code>.json", endpoint="verify_json")
 @bp.route("/verify/<code>")
 @limiter.limit("30 per minute")
 def verify(code: str):
-    cert = db.session.scalar(select(Certificate).where(Certificate.code == code.upper()))
-    if cert is None:
-        return render_template("certs/verify.html", cert=None, code=code), 404
-    return render_template("certs/verify.html", cert=cert, code=cert.code)
+    cert = service.find(code)
+    as_json = request.endpoint == "certs.verify_json" or _wants_json()
+    if as_json:
+        if cert is None:
+            response = _json({"code": code, "status": "unknown"}, 404)
+        else:
+            response = _json(service.public_facts(cert, current_language()))
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    elif cert is None:
+        response = Response(render_template("certs/verify.html", cert=None, code=code), 404)
+    else:
+        response = Response(render_template("certs/verify.html", cert=cert, code=cert.code))
+    response.headers["X-Robots-Tag"] = NOINDEX
+    response.vary.add("Accept")
+    return response
 
 
 @bp.route("/certificates/<code>/revoke", methods=["GET", "POST"])
@@ -73,6 +130,6 @@ def revoke(code: str):
     if form.validate_on_submit():
         service.revoke(cert, form.reason.data, current_user.id)
         db.session.commit()
-        flash(_("Het getuigschrift is ingetrokken."), "success")
+        flash(_("Het attest is ingetrokken."), "success")
         return redirect(url_for(".verify", code=cert.code))
     return render_template("certs/revoke.html", cert=cert, form=form), 400 if form.is_submitted() else 200

@@ -1,9 +1,19 @@
-"""Issuing, rendering, signing, verifying and revoking certificates."""
+"""Issuing, rendering, signing, verifying and revoking certificates.
+
+Everything a certificate shows is rebuilt from its database row and the configuration, so any
+app server can answer for any certificate: the PDF is rendered again (identically) when the
+instance's cache lacks it, the credential is signed again (Ed25519 signatures are deterministic),
+and the status list is computed from the revoked rows.
+"""
 from __future__ import annotations
 
 import base64
 import datetime
+import hashlib
+import json
+import logging
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,7 +23,15 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
-from ..models import Certificate, CohortMember, CohortTrainer, User, utcnow
+from ..models import Certificate, Cohort, CohortMember, CohortTrainer, User, utcnow
+
+log = logging.getLogger(__name__)
+#: when nothing in a list was ever revoked, its status credential is valid from this moment
+STATUS_EPOCH = datetime.datetime(2026, 1, 1)
+
+
+class NotConfigured(RuntimeError):
+    """ELEARN_PUBLIC_BASE_URL is unset in production: no certificate can name its public URL."""
 
 
 def new_code() -> str:
@@ -27,18 +45,58 @@ def certificate_for(user_id: int, path_slug: str) -> Certificate | None:
         Certificate.user_id == user_id, Certificate.path_slug == path_slug))
 
 
-def issue_if_complete(user: User, path, status) -> Certificate | None:
-    """Issue the path's certificate once; a concurrent second issue returns the first."""
+def find(code: str) -> Certificate | None:
+    """The certificate with this verification code (any case), or None."""
+    return db.session.scalar(select(Certificate).where(Certificate.code == code.strip().upper()))
+
+
+def base_url() -> str:
+    """The public base URL (no trailing slash); NotConfigured when production mode lacks it."""
+    url = current_app.config.get("PUBLIC_BASE_URL")
+    if not url:
+        raise NotConfigured("ELEARN_PUBLIC_BASE_URL is not set: certificates cannot name their public URL")
+    return url.rstrip("/")
+
+
+def issue_if_complete(user: User, path, status, post_test_percent: int | None = None) -> Certificate | None:
+    """Issue the path's certificate once; a concurrent second issue returns the first.
+
+    ``post_test_percent`` (the score that passed the post-test) is printed when given; when it is
+    None, ``status.post_test_percent`` is used if the status has one. In production without
+    ELEARN_PUBLIC_BASE_URL nothing is issued (logged); the next visit issues it once configured.
+    """
     if not status.complete:
         return None
     existing = certificate_for(user.id, path.slug)
     if existing:
         return existing
-    today = datetime.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    try:
+        base_url()
+    except NotConfigured as error:
+        log.error("certificate for user %s, path %s not issued: %s", user.id, path.slug, error)
+        return None
+    return issue(user, path, post_test_percent if post_test_percent is not None
+                 else getattr(status, "post_test_percent", None))
+
+
+def issue(user: User, path, post_test_percent: int | None = None) -> Certificate:
+    """Issue the certificate of ``path`` to ``user`` now (once: an existing one is returned).
+
+    No completion check: callers check (``issue_if_complete``), or make demo data.
+    """
+    existing = certificate_for(user.id, path.slug)
+    if existing:
+        return existing
+    course = current_app.extensions["course"]
+    now = utcnow()
+    today = now.replace(tzinfo=datetime.timezone.utc).astimezone(
+        ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    modules = [[m.title, m.minutes] for m in (course.module(slug) for slug in path.modules) if m is not None]
     cert = Certificate(code=new_code(), user_id=user.id, path_slug=path.slug, learner_name=user.name,
                        path_title=path.title, hours=round(path.minutes / 60, 1), completed_on=today,
-                       issuer=current_app.config["ISSUER_NAME"],
-                       content_version=current_app.extensions["course"].version)
+                       issuer=current_app.config["ISSUER_NAME"], content_version=course.version,
+                       issued_at=now, modules_json=json.dumps(modules, ensure_ascii=False),
+                       post_test_percent=post_test_percent)
     try:
         with db.session.begin_nested():
             db.session.add(cert)
@@ -49,75 +107,236 @@ def issue_if_complete(user: User, path, status) -> Certificate | None:
 
 
 def verify_url(code: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/verify/{code}"
+    return f"{base_url()}/verify/{code}"
+
+
+def organisation() -> dict:
+    """The issuing organisation's details from the configuration (printed on the attest)."""
+    config = current_app.config
+    return {"name": config["ISSUER_NAME"], "address": config.get("ISSUER_ADDRESS") or "",
+            "company_number": config.get("ISSUER_COMPANY_NUMBER") or "", "email": config.get("ISSUER_EMAIL") or "",
+            "url": config.get("ISSUER_URL") or base_url(),
+            "signatory_name": config.get("ISSUER_SIGNATORY_NAME") or "",
+            "signatory_role": config.get("ISSUER_SIGNATORY_ROLE") or ""}
+
+
+def assets_dir() -> Path:
+    """The operator's certificate assets folder (ELEARN_CERTIFICATE_ASSETS, default ``certificates/``)."""
+    configured = current_app.config.get("CERTIFICATE_ASSETS")
+    return Path(configured) if configured else Path(current_app.root_path).parent / "certificates"
 
 
 def certificate_data(cert: Certificate, language: str = "nl"):
     from elearn.certificates import CertificateData  # imported on use: keeps start-up fast
 
-    return CertificateData(learner_name=cert.learner_name, path_title=cert.path_title,
-                           hours=cert.hours, completed_on=cert.completed_on, issuer=cert.issuer,
-                           code=cert.code, verify_url=verify_url(cert.code), language=language)
+    org = organisation()
+    assets = assets_dir()
+    logo, signature = assets / "logo.png", assets / "signature.png"
+    return CertificateData(
+        learner_name=cert.learner_name if not cert.holder_erased else "—", path_title=cert.path_title,
+        hours=cert.hours, completed_on=cert.completed_on, issuer=cert.issuer, code=cert.code,
+        verify_url=verify_url(cert.code), language=language, modules=tuple(cert.modules),
+        post_test_percent=cert.post_test_percent, issuer_address=org["address"],
+        issuer_company_number=org["company_number"], issuer_email=org["email"], issuer_url=org["url"],
+        signatory_name=org["signatory_name"], signatory_role=org["signatory_role"],
+        logo=str(logo) if logo.is_file() else None, signature=str(signature) if signature.is_file() else None)
 
 
-def pdf_bytes(cert: Certificate) -> bytes:
-    """The stored PDF, rendered again (identically) when the file is missing."""
+def pdf_bytes(cert: Certificate, language: str = "nl") -> bytes:
+    """The PDF, from the instance's cache or rendered again (identically) from the row.
+
+    The cache file is named after everything printed, so a changed configuration (another public
+    URL, new organisation details) renders a new PDF instead of serving a stale one.
+    """
+    from elearn.certificates import render_pdf
+    from elearn.certificates.render import fingerprint
+
+    data = certificate_data(cert, language)
+    digest = fingerprint(data)[:24]
     store = Path(current_app.config["CERTIFICATE_STORE"])
-    path = store / f"{cert.code}.pdf"
+    path = store / f"{cert.code}-{language}-{digest}.pdf"
     if path.exists():
         return path.read_bytes()
-    from elearn.certificates import render_pdf
+    pdf = render_pdf(data)
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        tmp.write_bytes(pdf)
+        tmp.replace(path)
+    except OSError as error:  # a read-only or full disk: the cache is optional
+        log.warning("certificate PDF not cached: %s", error)
+    return pdf
 
-    data = render_pdf(certificate_data(cert))
-    store.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return data
+
+# --- keys and issuer ----------------------------------------------------------------------------
+
+def _key_file() -> Path:
+    configured = current_app.config.get("SIGNING_KEY_FILE")
+    return Path(configured) if configured else Path(current_app.instance_path) / "ob_signing_key.pem"
 
 
 def signing_key():
     from elearn.certificates import load_or_create_key
 
-    return load_or_create_key(Path(current_app.instance_path) / "ob_signing_key.pem")
+    return load_or_create_key(_key_file())
 
 
-def issuer_id() -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/issuer.json"
+def retired_keys() -> list[str]:
+    """publicKeyMultibase of every retired signing key (``<key file>.retired``, one per line)."""
+    path = _key_file().with_name(_key_file().name + ".retired")
+    if not path.exists():
+        return []
+    return [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+
+
+def trusted_keys() -> list[str]:
+    """This issuer's keys, current first: credentials signed by any of them are this issuer's."""
+    from elearn.certificates import public_key_multibase
+
+    return [public_key_multibase(signing_key()), *retired_keys()]
+
+
+def rotate_key() -> tuple[str, str]:
+    """Retire the signing key and create a new one; (old, new) publicKeyMultibase.
+
+    The old public key is appended to the ``.retired`` list first, so credentials it signed
+    keep verifying here and stay listed in ``/issuer.json``."""
+    from elearn.certificates import public_key_multibase
+
+    path = _key_file()
+    old = public_key_multibase(signing_key())
+    retired = path.with_name(path.name + ".retired")
+    with retired.open("a") as handle:
+        handle.write(old + "\n")
+    path.replace(path.with_name(f"{path.name}.{old[-8:]}.old"))
+    return old, public_key_multibase(signing_key())
+
+
+def issuer():
+    from elearn.certificates import Issuer
+
+    org = organisation()
+    return Issuer(name=org["name"], url=org["url"], email=org["email"])
 
 
 def issuer_profile() -> dict:
     from elearn.certificates import issuer_document
 
-    return issuer_document(issuer_id(), current_app.config["ISSUER_NAME"], signing_key())
+    return issuer_document(issuer(), signing_key(), retired_keys())
+
+
+# --- credentials and status ---------------------------------------------------------------------
+
+def status_list_url(number: int) -> str:
+    return f"{base_url()}/status/revocation/{number}"
 
 
 def signed_credential(cert: Certificate) -> dict:
     """The Open Badges 3.0 credential of a certificate, signed with the issuer key."""
-    from elearn.certificates import build_credential, sign_credential
+    from elearn.certificates import build_credential, sign_credential, status_entry, status_position
+    from elearn.certificates.data import format_hours
 
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    key = signing_key()
+    number, index = status_position(cert.id)
     credential = build_credential(
-        credential_id=verify_url(cert.code), issuer_id=issuer_id(),
-        issuer_name=cert.issuer, learner_name=cert.learner_name,
-        achievement_id=f"{base}/paths/{cert.path_slug}", achievement_name=cert.path_title,
-        achievement_description=f"Leertraject '{cert.path_title}' van Kruispunt ({cert.hours:g} uur).",
-        hours=cert.hours, issued_on=cert.completed_on, verify_url=verify_url(cert.code))
-    return sign_credential(credential, signing_key(), f"{issuer_id()}#key-1")
+        credential_id=verify_url(cert.code), issuer=issuer(), key=key,
+        learner_name=None if cert.holder_erased else cert.learner_name,
+        achievement_id=f"{base_url()}/paths/{cert.path_slug}", achievement_name=cert.path_title,
+        achievement_description=f"Leertraject '{cert.path_title}' van Kruispunt ({format_hours(cert.hours, 'nl')}).",
+        hours=cert.hours, issued_at=cert.issued_at, verify_url=verify_url(cert.code),
+        modules=[title for title, _minutes in cert.modules], status=status_entry(status_list_url(number), index))
+    return sign_credential(credential, key)
 
+
+@dataclass(frozen=True)
+class StatusList:
+    """A signed status list credential and what its HTTP caching needs."""
+    body: bytes
+    etag: str
+    last_modified: datetime.datetime
+
+
+_status_cache: dict[tuple, StatusList] = {}
+
+
+def status_list(number: int) -> StatusList | None:
+    """The signed revocation list ``number`` (1, 2, ...), or None past the last issued certificate.
+
+    Rebuilt from the database: the same revocations give the same bytes on every server.
+    """
+    from elearn.certificates import build_status_list, sign_credential, status_position
+    from elearn.certificates.credential import STATUS_LIST_SIZE
+
+    first, last = (number - 1) * STATUS_LIST_SIZE, number * STATUS_LIST_SIZE
+    if number < 1 or (number > 1 and not db.session.scalar(
+            select(exists().where(Certificate.id >= first, Certificate.id < last)))):
+        return None
+    rows = db.session.execute(select(Certificate.id, Certificate.revoked_at).where(
+        Certificate.revoked_at.is_not(None), Certificate.id >= first, Certificate.id < last)).all()
+    revoked = frozenset(status_position(row.id)[1] for row in rows)
+    changed = max((row.revoked_at for row in rows), default=STATUS_EPOCH).replace(microsecond=0)
+    key = signing_key()
+    cache_key = (number, revoked, changed, base_url(), key.public_key().public_bytes_raw(), issuer())
+    cached = _status_cache.get(cache_key)
+    if cached:
+        return cached
+    document = sign_credential(build_status_list(list_url=status_list_url(number), issuer=issuer(), key=key,
+                                                 revoked=revoked, valid_from=changed), key)
+    body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    result = StatusList(body, hashlib.sha256(body).hexdigest()[:32], changed)
+    if len(_status_cache) > 64:
+        _status_cache.clear()
+    _status_cache[cache_key] = result
+    return result
+
+
+def public_facts(cert: Certificate, language: str = "nl") -> dict:
+    """What ``/verify/<code>.json`` says: status, holder (unless erased), path, dates and hours."""
+    from elearn.certificates.data import format_hours
+
+    return {
+        "code": cert.code,
+        "status": "revoked" if cert.revoked_at else "valid",
+        "revoked_on": cert.revoked_at.date().isoformat() if cert.revoked_at else None,
+        "holder": None if cert.holder_erased else cert.learner_name,
+        "holder_erased": cert.holder_erased,
+        "path": cert.path_title,
+        "completed_on": cert.completed_on.isoformat(),
+        "issued_at": cert.issued_at.replace(microsecond=0).isoformat() + "Z",
+        "hours": cert.hours,
+        "hours_text": format_hours(cert.hours, language),
+        "modules": [title for title, _minutes in cert.modules],
+        "issuer": cert.issuer,
+        "verify_url": verify_url(cert.code),
+        "credential_status": _status_pointer(cert),
+    }
+
+
+def _status_pointer(cert: Certificate) -> dict:
+    """Where the credential's revocation bit is published (as in its ``credentialStatus``)."""
+    from elearn.certificates import status_position
+
+    number, index = status_position(cert.id)
+    return {"statusListCredential": status_list_url(number), "statusListIndex": str(index)}
+
+
+# --- who may revoke -------------------------------------------------------------------------------
 
 def can_revoke(user: User, cert: Certificate) -> bool:
-    """Admins, and trainers of a cohort the holder belongs to."""
+    """Admins; and trainers of a cohort that the holder belongs to and that follows the
+    certificate's own path (a trainer cannot revoke a certificate earned outside their cohort)."""
     if user.is_admin:
         return True
     if user.role != "trainer":
         return False
     return bool(db.session.scalar(select(exists().where(
         CohortTrainer.user_id == user.id, CohortMember.cohort_id == CohortTrainer.cohort_id,
-        CohortMember.user_id == cert.user_id))))
+        CohortMember.user_id == cert.user_id, Cohort.id == CohortTrainer.cohort_id,
+        Cohort.path_slug == cert.path_slug))))
 
 
 def revoke(cert: Certificate, reason: str, actor_id: int | None) -> None:
+    """Revoke once: the public page and the status list show it; the reason stays internal."""
     if cert.revoked_at is None:
         cert.revoked_at = utcnow()
         cert.revoked_reason = reason.strip()

@@ -5,14 +5,16 @@ No Flask import: the CLI and tests call :func:`load_course` directly.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Callable
 
 from .errors import ContentError, Problem
+from .leaflet import parse_leaflet
 from .model import Course, LearningPath, Quiz
 from .modules import parse_module
-from .questions import parse_item_bank, parse_quiz_file
+from .questions import FORMS, MIN_FORM_ITEMS, parse_item_bank, parse_quiz_file
 from .reference import parse_confidence, parse_glossary, parse_paths, parse_referral_map
 from .vignettes import parse_vignette
 from .yamlsource import parse_yaml
@@ -66,8 +68,11 @@ def load_course(
     *,
     glossary_href: Callable[[str], str] = lambda term_id: f"/glossary#{term_id}",
     source_href: Callable[[str, str], str] = lambda slug, sid: f"/modules/{slug}/sources#bron-{sid}",
+    min_form_items: int = MIN_FORM_ITEMS,
 ) -> Course:
     """Parse and validate every content file under ``content_dir``.
+
+    ``min_form_items`` is the fewest item-bank items per form and module (6 for real content).
 
     Returns a :class:`Course`; raises :class:`ContentError` listing every ``path:line: problem``.
     """
@@ -120,9 +125,11 @@ def load_course(
     for path in r.glob("quizzes/itembank/*.yaml"):
         data, _ = r.yaml(path)
         if data is not None:
-            items = parse_item_bank(data, r.rel(path), r.problems, question_ids)
+            items = parse_item_bank(data, r.rel(path), r.problems, question_ids, min_form_items)
             if items and items[0].module not in by_slug and not modules_failed:
                 r.problems.append(Problem(r.rel(path), data.line_of("module"), f"unknown module '{items[0].module}'"))
+            elif items and items[0].module in by_slug:
+                _check_form_objectives(r, path, data, items, by_slug[items[0].module])
             item_bank.extend(items)
 
     for question in [q for quiz in quizzes.values() for q in quiz.questions] + item_bank:
@@ -193,6 +200,17 @@ def load_course(
         elif data is not None:
             r.problems.append(Problem(r.rel(labels_file), 1, "expected a mapping 'labels' of file name to name"))
 
+    leaflet = None
+    leaflet_file = root / "reference" / "leaflet.yaml"
+    # A broken module, term or organisation would make the leaflet's references look unknown too.
+    upstream = {r.rel(glossary_file), r.rel(org_file)}
+    upstream_failed = modules_failed or any(p.path in upstream for p in r.problems)
+    if leaflet_file.exists() and not upstream_failed:
+        data, _ = r.yaml(leaflet_file)
+        if data is not None:
+            leaflet = parse_leaflet(data, r.rel(leaflet_file), r.problems, by_slug,
+                                    {t.id: t for t in glossary}, referral_map)
+
     if r.problems:
         raise ContentError(sorted(set(r.problems), key=lambda p: (p.path, p.line, p.message)))
 
@@ -204,8 +222,18 @@ def load_course(
         vignettes=MappingProxyType(vignettes), item_bank=tuple(item_bank),
         confidence=confidence, glossary=tuple(sorted(glossary, key=lambda t: t.term.lower())),
         referral_map=referral_map, paths=tuple(paths), version=version,
-        source_labels=MappingProxyType(source_labels),
+        source_labels=MappingProxyType(source_labels), leaflet=leaflet,
     )
+
+
+def _check_form_objectives(r: _Reader, path: Path, data, items, module) -> None:
+    """Every objective of the module is tested in both forms."""
+    for form in FORMS:
+        tested = {q.objective for q in items if q.form == form}
+        for objective in module.objectives:
+            if objective.id not in tested:
+                r.problems.append(Problem(r.rel(path), data.line_of("items"),
+                                          f"form {form} has no item for objective '{objective.id}'"))
 
 
 def pretest_id(path_slug: str) -> str:
@@ -217,20 +245,27 @@ def posttest_id(path_slug: str) -> str:
 
 
 def _build_paths(paths, by_slug, item_bank, confidence, version):
-    """Compute each path's study load and its pre/post tests from the item bank."""
+    """Compute each path's study load and its pre/post tests from the item bank.
+
+    Both tests hold the items of both forms (so any stored answer can be looked up); an attempt
+    takes one form (``Quiz.for_form``): A and B are assigned as pre/post per learner.
+    """
     built, tests = [], {}
     for lp in paths:
-        pre = tuple(q for q in item_bank if q.module in lp.modules and q.form == "pre")
-        post = tuple(q for q in item_bank if q.module in lp.modules and q.form == "post")
+        forms = {form: tuple(q for q in item_bank if q.module in lp.modules and q.form == form)
+                 for form in FORMS}
+        both = tuple(q for form in FORMS for q in forms[form])
         minutes = sum(by_slug[m].minutes for m in lp.modules)
-        minutes += MINUTES_PER_ITEM * (len(pre) + len(post))
+        minutes += MINUTES_PER_ITEM * len(both)
         minutes += MINUTES_PER_SCALE * 2 if confidence and confidence.items else 0
-        built.append(LearningPath(lp.slug, lp.title, lp.description, lp.sectors, lp.modules, minutes))
-        for kind, qid, questions in (("pretest", pretest_id(lp.slug), pre),
-                                     ("posttest", posttest_id(lp.slug), post)):
-            if questions:
-                tests[qid] = Quiz(id=qid, title=lp.title, kind=kind, questions=questions,
-                                  pass_mark=0, partial_credit=True, version=version)
+        built.append(replace(lp, minutes=minutes))
+        if both:
+            tests[pretest_id(lp.slug)] = Quiz(
+                id=pretest_id(lp.slug), title=lp.title, kind="pretest", questions=both,
+                pass_mark=0, partial_credit=True, version=version, forms=forms)
+            tests[posttest_id(lp.slug)] = Quiz(
+                id=posttest_id(lp.slug), title=lp.title, kind="posttest", questions=both,
+                pass_mark=lp.post_pass_mark, partial_credit=True, version=version, forms=forms)
     return built, tests
 
 

@@ -1,7 +1,7 @@
 """Immutable course content, as the loader builds it from files."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Mapping
 
@@ -20,6 +20,8 @@ class Source:
     year: int | None
     file: str | None = None
     url: str | None = None
+    #: the date (YYYY-MM-DD) the url was last checked
+    checked: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ class Question:
     options: tuple[Option, ...] = ()
     pairs: tuple[Pair, ...] = ()
     extra_rights: tuple[str, ...] = ()
-    form: str | None = None  # item bank only: pre | post
+    form: str | None = None  # item bank only: A | B (parallel forms)
+    twin: str | None = None  # item bank, form A only: the id of its form-B twin
 
 
 @dataclass(frozen=True)
@@ -102,9 +105,20 @@ class Quiz:
     partial_credit: bool = True
     module: str | None = None
     version: str = ""
+    #: path tests only: form ("A"/"B") -> that form's items; ``questions`` holds both forms
+    forms: Mapping[str, tuple[Question, ...]] = field(default_factory=dict)
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    def for_form(self, form: str | None) -> "Quiz":
+        """The quiz as one attempt takes it: a path test narrowed to one parallel form.
+
+        A module quiz (or ``form`` None) is returned unchanged.
+        """
+        if not self.forms or form is None:
+            return self
+        return replace(self, questions=self.forms[form], forms={})
 
 
 @dataclass(frozen=True)
@@ -152,6 +166,8 @@ class Vignette:
 class ConfidenceItem:
     id: str
     text: str
+    #: a short, distinct name (at most 32 characters) for the trainer's chart
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -185,9 +201,12 @@ class Organisation:
     offer: str
     source: str
     checked: str
-    website: str | None = None
+    #: the official website (https)
+    url: str | None = None
     phone: str | None = None
     email: str | None = None
+    #: the page (URL) that states the phone number or e-mail address
+    contact_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +215,27 @@ class ReferralMap:
     audiences: Mapping[str, str]
     kinds: Mapping[str, str]
     organisations: tuple[Organisation, ...]
+    #: region id -> the region it lies in (a province lies in Vlaanderen, Vlaanderen in België)
+    region_parents: Mapping[str, str] = field(default_factory=dict)
+
+    def region_chain(self, region: str) -> tuple[str, ...]:
+        """The region and every region it lies in, innermost first."""
+        chain = [region]
+        while chain[-1] in self.region_parents and len(chain) <= len(self.region_parents):
+            chain.append(self.region_parents[chain[-1]])
+        return tuple(chain)
+
+    def serves(self, org: Organisation, region: str) -> bool:
+        """Whether a worker in ``region`` can use ``org``: it works in that region, in a region
+        containing it (all of Vlaanderen, all of Belgium) or in a part of it (a province)."""
+        if not region:
+            return True
+        wider = set(self.region_chain(region))
+        return any(r in wider or region in self.region_chain(r) for r in org.regions)
+
+    def for_region(self, region: str) -> tuple[Organisation, ...]:
+        """The organisations a worker in ``region`` can use, in file order."""
+        return tuple(o for o in self.organisations if self.serves(o, region))
 
 
 @dataclass(frozen=True)
@@ -206,6 +246,8 @@ class LearningPath:
     sectors: tuple[str, ...]
     modules: tuple[str, ...]
     minutes: int
+    #: percentage the post-test must reach before the certificate is issued
+    post_pass_mark: int = 70
 
 
 @dataclass(frozen=True)
@@ -223,6 +265,8 @@ class Course:
     version: str
     #: readable names of source documents cited by file name
     source_labels: Mapping[str, str] = field(default_factory=dict)
+    #: the printable leaflet for JAC/CAW workers (reference/leaflet.yaml), see content/leaflet.py
+    leaflet: object | None = None
     _modules_by_slug: Mapping[str, Module] = field(default_factory=dict, repr=False)
     _vignettes_by_module: Mapping[str, tuple[Vignette, ...]] = field(default_factory=dict, repr=False)
 

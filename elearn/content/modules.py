@@ -1,6 +1,7 @@
 """Parse one module file: YAML front matter plus ``## Title {#id}`` sections in Markdown."""
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Callable
 
@@ -101,16 +102,20 @@ def _sources(f: Fields, meta) -> tuple[Source, ...]:
     for item in raw:
         if f.mapping(item, "source", raw.line) is None:
             continue
-        f.known(item, {"id", "title", "publisher", "year", "file", "url"}, "source")
+        f.known(item, {"id", "title", "publisher", "year", "file", "url", "checked"}, "source")
         sid = f.ident(item)
         title, publisher = f.get(item, "title", str), f.get(item, "publisher", str)
         year = f.get(item, "year", int, required=False)  # omitted when the source states none
         file, url = f.get(item, "file", str, required=False), f.get(item, "url", str, required=False)
         if url and not url.startswith(("https://", "http://")):
             f.problem(item.line_of("url"), "source url must start with http:// or https://")
+        checked = item.get("checked")
+        if checked is not None and not isinstance(checked, datetime.date):
+            f.problem(item.line_of("checked"), "field 'checked' must be a date (YYYY-MM-DD)")
+        checked = checked.isoformat() if isinstance(checked, datetime.date) else None
         if sid and title and publisher:
             f.unique(seen, sid, item.line, "source id")
-            out.append(Source(sid, title, publisher, year, file, url))
+            out.append(Source(sid, title, publisher, year, file, url, checked))
     return tuple(out)
 
 

@@ -8,6 +8,10 @@ from .render import render_block, render_inline
 
 QUESTION_TYPES = ("single", "multiple", "truefalse", "matching")
 BANK_TYPES = ("single", "multiple", "truefalse")
+#: the item bank's parallel forms; the app decides which one is a learner's pre-test
+FORMS = ("A", "B")
+#: fewest items per form per module in shipped content
+MIN_FORM_ITEMS = 6
 
 
 def parse_question(f: Fields, raw, module: str, *, bank: bool = False) -> Question | None:
@@ -16,7 +20,7 @@ def parse_question(f: Fields, raw, module: str, *, bank: bool = False) -> Questi
         return None
     before = len(f.problems)
     f.known(raw, {"id", "type", "objective", "prompt", "explanation", "options", "correct", "feedback_true",
-                  "feedback_false", "pairs", "extra_right"} | ({"form"} if bank else set()), "question")
+                  "feedback_false", "pairs", "extra_right"} | ({"form", "twin"} if bank else set()), "question")
     qid = f.ident(raw)
     qtype = f.get(raw, "type", str)
     allowed = BANK_TYPES if bank else QUESTION_TYPES
@@ -25,11 +29,17 @@ def parse_question(f: Fields, raw, module: str, *, bank: bool = False) -> Questi
     objective = f.ident(raw, "objective")
     prompt = f.get(raw, "prompt", str)
     explanation = f.get(raw, "explanation", str, required=False, default="")
-    form = None
+    form = twin = None
     if bank:
         form = f.get(raw, "form", str)
-        if form and form not in ("pre", "post"):
-            f.problem(raw.line_of("form"), "field 'form' must be 'pre' or 'post'")
+        if form and form not in FORMS:
+            f.problem(raw.line_of("form"), f"field 'form' must be 'A' or 'B', not '{form}'")
+        if form == "A":
+            twin = f.ident(raw, "twin", required=False)
+            if twin is None and "twin" not in raw:
+                f.problem(raw.line, "a form-A item needs 'twin': the id of its form-B item")
+        elif "twin" in raw and form == "B":
+            f.problem(raw.line_of("twin"), "only form-A items name a twin (the B item is named by its A twin)")
     options, pairs, extra = (), (), ()
     if qtype in ("single", "multiple"):
         options = _options(f, raw, qtype)
@@ -43,7 +53,7 @@ def parse_question(f: Fields, raw, module: str, *, bank: bool = False) -> Questi
     return Question(
         id=qid, type=qtype, objective=objective, module=module,
         prompt_html=render_inline(prompt), explanation_html=render_block(explanation),
-        options=options, pairs=pairs, extra_rights=extra, form=form,
+        options=options, pairs=pairs, extra_rights=extra, form=form, twin=twin,
     )
 
 
@@ -133,16 +143,56 @@ def parse_quiz_file(data, path: str, problems: list[Problem], version: str,
     )
 
 
-def parse_item_bank(data, path: str, problems: list[Problem], question_ids: dict) -> list[Question]:
-    """Build the knowledge items of one ``itembank/<slug>.yaml``."""
+def parse_item_bank(data, path: str, problems: list[Problem], question_ids: dict,
+                    min_form_items: int = MIN_FORM_ITEMS) -> list[Question]:
+    """Build the knowledge items of one ``itembank/<slug>.yaml`` and check its twins.
+
+    Every form-A item names a form-B twin in the same file with the same objective and type;
+    twins are one-to-one and every B item is some A item's twin; each form has at least
+    ``min_form_items`` items.
+    """
     f = Fields(path, problems)
     if f.mapping(data, "item bank file") is None:
         return []
+    f.known(data, {"module", "items"}, "item bank file")
     module = f.ident(data, "module") or ""
-    items = []
+    items, lines = [], {}
+    before = len(problems)
     for raw in f.get(data, "items", list, default=[]):
         q = parse_question(f, raw, module, bank=True)
         if q:
             f.unique(question_ids, q.id, raw.line, "question id")
             items.append(q)
+            lines[q.id] = raw.line
+    if len(problems) == before:
+        _check_twins(f, items, lines, min_form_items, data.line_of("items"))
     return items
+
+
+def _check_twins(f: Fields, items: list[Question], lines: dict, min_form_items: int, items_line: int) -> None:
+    by_id = {q.id: q for q in items}
+    claimed: dict[str, str] = {}
+    for q in items:
+        if q.form != "A" or q.twin is None:
+            continue
+        twin = by_id.get(q.twin)
+        line = lines[q.id]
+        if twin is None:
+            f.problem(line, f"item '{q.id}': twin '{q.twin}' is not an item of this file")
+        elif twin.form != "B":
+            f.problem(line, f"item '{q.id}': twin '{q.twin}' must be a form-B item")
+        elif q.twin in claimed:
+            f.problem(line, f"item '{q.id}': twin '{q.twin}' is already the twin of '{claimed[q.twin]}'")
+        else:
+            claimed[q.twin] = q.id
+            if twin.objective != q.objective:
+                f.problem(line, f"item '{q.id}': twin '{q.twin}' tests objective '{twin.objective}', not '{q.objective}'")
+            if twin.type != q.type:
+                f.problem(line, f"item '{q.id}': twin '{q.twin}' is of type '{twin.type}', not '{q.type}'")
+    for q in items:
+        if q.form == "B" and q.id not in claimed:
+            f.problem(lines[q.id], f"item '{q.id}': form-B item is the twin of no form-A item")
+    for form in FORMS:
+        count = sum(1 for q in items if q.form == form)
+        if count < min_form_items:
+            f.problem(items_line, f"form {form} has {count} items; at least {min_form_items} needed")

@@ -38,15 +38,75 @@ def parse_glossary(data, path: str, problems: list[Problem]) -> tuple[list[Term]
 
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ./-]{1,18}[0-9]$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+_SEED_FILE = re.compile(r"^[0-9]{3}_[0-9a-f]{16}\.txt$")
+_ORG_FIELDS = {"id", "name", "country", "regions", "audiences", "kinds", "offer", "url", "phone",
+               "email", "contact_source", "source", "checked"}
+
+
+def _regions(f: Fields, data) -> tuple[dict, dict]:
+    """Region names and parents: ``id: Name`` or ``id: {name: Name, in: parent-id}``."""
+    raw = f.get(data, "regions", dict, default={})
+    names, parents = {}, {}
+    for key, value in raw.items():
+        key = str(key)
+        if isinstance(value, dict):
+            f.known(value, {"name", "in"}, "region")
+            name = f.get(value, "name", str)
+            parent = f.get(value, "in", str, required=False)
+            if parent:
+                parents[key] = parent
+            names[key] = name or key
+        else:
+            names[key] = str(value)
+    for key, parent in parents.items():
+        line = raw[key].line_of("in") if isinstance(raw[key], dict) else raw.line_of(key)
+        if parent not in names:
+            f.problem(line, f"region '{key}' lies in unknown region '{parent}'")
+            continue
+        seen, at = {key}, parent
+        while at in parents:
+            if at in seen:
+                f.problem(line, f"region '{key}': the regions it lies in form a loop")
+                break
+            seen.add(at)
+            at = parents[at]
+    return names, {k: v for k, v in parents.items() if v in names}
+
+
+def _contact(f: Fields, raw) -> tuple[str | None, str | None, str | None, str | None]:
+    """The website, phone, e-mail and the page that states them; a phone number or e-mail
+    address without that page is refused: contact details are never written from memory."""
+    url = f.get(raw, "url", str, required=False)
+    if url and not url.startswith("https://"):
+        f.problem(raw.line_of("url"), "url must be the official website, starting with https://")
+    phone = f.get(raw, "phone", str, required=False)
+    if phone and not _PHONE.match(phone):
+        f.problem(raw.line_of("phone"), f"phone number looks wrong: {phone!r}")
+    email = f.get(raw, "email", str, required=False)
+    if email and not _EMAIL.match(email):
+        f.problem(raw.line_of("email"), f"e-mail address looks wrong: {email!r}")
+    contact_source = f.get(raw, "contact_source", str, required=False)
+    if contact_source and not (contact_source.startswith(("https://", "http://"))
+                               or _SEED_FILE.match(contact_source)):
+        f.problem(raw.line_of("contact_source"),
+                  "contact_source must be the URL of the page (or the seed file) that states the contact details")
+    if (phone or email) and not contact_source:
+        what = "phone number" if phone else "e-mail address"
+        f.problem(raw.line_of("phone" if phone else "email"),
+                  f"{what} without 'contact_source' (the URL of the page that states it)")
+    return url, phone, email, contact_source
 
 
 def parse_referral_map(data, path: str, problems: list[Problem]) -> ReferralMap | None:
-    """Build the referral map; every organisation must name its source and check date."""
+    """Build the referral map; every organisation must name its source and check date, and every
+    phone number or e-mail address the page it comes from."""
     f = Fields(path, problems)
     if f.mapping(data, "referral map file") is None:
         return None
     vocab = {}
-    for key in ("regions", "audiences", "kinds"):
+    vocab["regions"], parents = _regions(f, data)
+    for key in ("audiences", "kinds"):
         raw = f.get(data, key, dict, default={})
         vocab[key] = {str(k): str(v) for k, v in raw.items()}
     orgs, seen = [], {}
@@ -54,8 +114,7 @@ def parse_referral_map(data, path: str, problems: list[Problem]) -> ReferralMap 
         if f.mapping(raw, "organisation") is None:
             continue
         before = len(problems)
-        f.known(raw, {"id", "name", "country", "regions", "audiences", "kinds", "offer", "website", "phone",
-                      "email", "source", "checked"}, "organisation")
+        f.known(raw, _ORG_FIELDS, "organisation")
         oid, name, offer = f.ident(raw), f.get(raw, "name", str), f.get(raw, "offer", str)
         country = f.get(raw, "country", str)
         if country and country not in ("BE", "NL"):
@@ -74,21 +133,18 @@ def parse_referral_map(data, path: str, problems: list[Problem]) -> ReferralMap 
             f.problem(raw.line, "missing field 'checked' (the date the entry was last checked)")
         else:
             f.problem(raw.line_of("checked"), "field 'checked' must be a date (YYYY-MM-DD)")
-        website = f.get(raw, "website", str, required=False)
-        if website and not website.startswith(("https://", "http://")):
-            f.problem(raw.line_of("website"), "website must start with http:// or https://")
-        phone = f.get(raw, "phone", str, required=False)
-        if phone and not _PHONE.match(phone):
-            f.problem(raw.line_of("phone"), f"phone number looks wrong: {phone!r}")
-        email = f.get(raw, "email", str, required=False)
-        if email and not re.match(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", email):
-            f.problem(raw.line_of("email"), f"e-mail address looks wrong: {email!r}")
+        url, phone, email, contact_source = _contact(f, raw)
         if len(problems) == before:
             f.unique(seen, oid, raw.line, "organisation id")
             orgs.append(Organisation(oid, name, country, lists["regions"], lists["audiences"],
-                                     lists["kinds"], offer, source, checked, website, phone, email))
+                                     lists["kinds"], offer, source, checked, url, phone, email,
+                                     contact_source))
     return ReferralMap(MappingProxyType(vocab["regions"]), MappingProxyType(vocab["audiences"]),
-                       MappingProxyType(vocab["kinds"]), tuple(orgs))
+                       MappingProxyType(vocab["kinds"]), tuple(orgs), MappingProxyType(parents))
+
+
+#: post-test pass mark of a path that does not set ``post_pass_mark``
+DEFAULT_POST_PASS_MARK = 70
 
 
 def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[LearningPath, int]]:
@@ -100,7 +156,7 @@ def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[Learning
     for raw in f.get(data, "paths", list, default=[]):
         if f.mapping(raw, "path") is None:
             continue
-        f.known(raw, {"slug", "title", "description", "sectors", "modules"}, "path")
+        f.known(raw, {"slug", "title", "description", "sectors", "modules", "post_pass_mark"}, "path")
         slug, title = f.ident(raw, "slug"), f.get(raw, "title", str)
         description = f.get(raw, "description", str)
         sectors = f.str_list(raw, "sectors", required=False)
@@ -110,14 +166,21 @@ def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[Learning
         modules = f.str_list(raw, "modules")
         if "modules" in raw and not modules:
             f.problem(raw.line_of("modules"), "a path needs at least one module")
+        pass_mark = f.get(raw, "post_pass_mark", int, required=False, default=DEFAULT_POST_PASS_MARK)
+        if not 0 < pass_mark <= 100:
+            f.problem(raw.line_of("post_pass_mark"), "post_pass_mark must be between 1 and 100")
         if slug and title and description and modules:
             f.unique(seen, slug, raw.line, "path slug")
-            out.append((LearningPath(slug, title, description, sectors, modules, 0), raw.line))
+            out.append((LearningPath(slug, title, description, sectors, modules, 0, pass_mark), raw.line))
     return out
 
 
+#: longest short label of a confidence statement (shown in the trainer's chart)
+LABEL_MAX = 32
+
+
 def parse_confidence(data, path: str, problems: list[Problem]) -> ConfidenceScale | None:
-    """Build the self-efficacy scale."""
+    """Build the self-efficacy scale; every statement has a short, distinct ``label``."""
     f = Fields(path, problems)
     if f.mapping(data, "confidence file") is None:
         return None
@@ -126,13 +189,19 @@ def parse_confidence(data, path: str, problems: list[Problem]) -> ConfidenceScal
     if not (isinstance(low_v, int) and isinstance(high_v, int) and low_v < high_v):
         f.problem(data.line_of("scale"), "scale min and max must be whole numbers, min < max")
         low_v, high_v = 1, 5
-    items, seen = [], {}
+    items, seen, labels = [], {}, {}
     for raw in f.get(data, "items", list, default=[]):
         if f.mapping(raw, "item") is None:
             continue
-        iid, text = f.ident(raw), f.get(raw, "text", str)
-        if iid and text:
+        f.known(raw, {"id", "text", "label"}, "item")
+        iid, text, label = f.ident(raw), f.get(raw, "text", str), f.get(raw, "label", str)
+        if label and len(label) > LABEL_MAX:
+            f.problem(raw.line_of("label"), f"label is {len(label)} characters long; keep it to {LABEL_MAX} (a chart label)")
+        elif label in labels:
+            f.problem(raw.line_of("label"), f"label {label!r} is already used by '{labels[label]}'")
+        if iid and text and label:
             f.unique(seen, iid, raw.line, "item id")
-            items.append(ConfidenceItem(iid, text))
+            labels.setdefault(label, iid)
+            items.append(ConfidenceItem(iid, text, label))
     return ConfidenceScale(low_v, high_v, str(scale.get("low", "")), str(scale.get("high", "")),
                            tuple(items))

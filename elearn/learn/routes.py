@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import ActionForm
+from ..forms import ActionForm
 from ..course import get_course
 from ..extensions import db
 from ..quiz.service import attempts_summary
@@ -172,9 +172,8 @@ def referral_map():
     if rmap is None:
         abort(404)
     chosen = {key: request.args.get(key, "") for key in ("region", "audience", "kind", "country")}
-    orgs = [o for o in rmap.organisations
-            if (not chosen["region"] or chosen["region"] in o.regions)
-            and (not chosen["audience"] or chosen["audience"] in o.audiences)
+    orgs = [o for o in rmap.for_region(chosen["region"] if chosen["region"] in rmap.regions else "")
+            if (not chosen["audience"] or chosen["audience"] in o.audiences)
             and (not chosen["kind"] or chosen["kind"] in o.kinds)
             and (not chosen["country"] or chosen["country"] == o.country)]
     return render_template("learn/referral_map.html", rmap=rmap, orgs=orgs, chosen=chosen)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -31,3 +32,12 @@ class Certificate(db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: the holder erased their account; the certificate stays verifiable without a name
     holder_erased: Mapped[bool] = mapped_column(default=False)
+    #: JSON list of [title, minutes] of the modules the path covered when it was completed
+    modules_json: Mapped[str] = mapped_column(Text, default="[]")
+    #: the post-test score (per cent) that completed the path, when the issuer was told it
+    post_test_percent: Mapped[int | None]
+
+    @property
+    def modules(self) -> list[tuple[str, int]]:
+        """(title, minutes) of each module covered, in path order."""
+        return [(str(title), int(minutes)) for title, minutes in json.loads(self.modules_json or "[]")]

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import ActionForm
+from ..forms import ActionForm
 from ..course import get_course
 from ..extensions import db
 from . import service, vignette_service

@@ -8,7 +8,9 @@ import secrets
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import bindparam, func, select, update
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import Conflict
+from sqlalchemy import DateTime, Integer, String, Text, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -22,8 +24,10 @@ class AttemptLimitReached(Exception):
     """The quiz allows no further attempts."""
 
 
-class AttemptClosed(Exception):
-    """The attempt was already submitted; it cannot change."""
+class AttemptClosed(Conflict):
+    """The attempt was already submitted; it cannot change (a 409 page when a view lets it through)."""
+
+    friendly_message = _l("Deze poging is al ingediend; je antwoorden kunnen niet meer veranderen.")
 
 
 @dataclass(frozen=True)
@@ -97,45 +101,76 @@ def load_responses(attempt_id: int) -> dict[str, object]:
 
 
 def save_answer(attempt: QuizAttempt, question: Question, response) -> None:
-    """Store (or replace) the answer to one question of an open attempt, in one statement."""
+    """Store (or replace) the answer to one question of an open attempt.
+
+    Atomic against a submit of the same attempt, in one statement: the INSERT takes its values
+    from the attempt row only while that row is open, and share-locks it (PostgreSQL), so a
+    submit waits for this save to commit and then scores it, and a save after a submit finds
+    the attempt closed. On SQLite one writer at a time decides the same.
+    Raises ``AttemptClosed`` when the attempt was submitted; nothing is stored then.
+    """
     if attempt.submitted_at is not None:
-        raise AttemptClosed(attempt.id)
-    db.session.execute(_upsert_answer(db.session.get_bind().dialect.name), {
+        raise AttemptClosed(f"attempt {attempt.id}")
+    stored = db.session.execute(_upsert_answer(db.session.get_bind().dialect.name), {
         "attempt_id": attempt.id, "question_id": question.id,
-        "response": json.dumps(response, sort_keys=True), "saved_at": utcnow()})
+        "response": json.dumps(response, sort_keys=True), "saved_at": utcnow()}).first()
+    if stored is None:
+        raise AttemptClosed(f"attempt {attempt.id}")
 
 
 @functools.cache
 def _upsert_answer(dialect: str):
-    """INSERT ... ON CONFLICT DO UPDATE for SQLite or PostgreSQL, built once per dialect.
+    """INSERT ... SELECT <from the open attempt> FOR SHARE ON CONFLICT DO UPDATE, built once per
+    dialect (SQLite ignores FOR SHARE).
 
-    One round trip, and two tabs saving the same question at once cannot collide.
+    One round trip; two tabs saving the same question at once cannot collide, and nothing is
+    written to an attempt that is no longer open. RETURNING gives a row only when it stored.
     """
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    stmt = insert(AttemptAnswer).values(
-        attempt_id=bindparam("attempt_id"), question_id=bindparam("question_id"),
-        response=bindparam("response"), saved_at=bindparam("saved_at"))
+    values = (select(QuizAttempt.id, bindparam("question_id", type_=String), bindparam("response", type_=Text),
+                     bindparam("saved_at", type_=DateTime))
+              .where(QuizAttempt.id == bindparam("attempt_id", type_=Integer), QuizAttempt.submitted_at.is_(None))
+              .with_for_update(read=True))
+    stmt = insert(AttemptAnswer.__table__).from_select(["attempt_id", "question_id", "response", "saved_at"], values)
     return stmt.on_conflict_do_update(
         index_elements=[AttemptAnswer.attempt_id, AttemptAnswer.question_id],
-        set_={"response": stmt.excluded.response, "saved_at": stmt.excluded.saved_at})
+        set_={"response": stmt.excluded.response, "saved_at": stmt.excluded.saved_at}
+    ).returning(AttemptAnswer.__table__.c.id)
 
 
 def submit_attempt(attempt: QuizAttempt, quiz: Quiz) -> bool:
-    """Score and close the attempt. Returns False when it was already submitted (counts once)."""
-    responses = load_responses(attempt.id)
-    score = score_attempt(quiz.questions, responses, quiz.partial_credit)
-    passed = score >= quiz.pass_mark
+    """Close, then score the attempt from exactly the answers stored. Returns False when it was
+    already submitted (a double submit counts once).
+
+    Closing first takes the attempt row's lock (PostgreSQL) or the database's write lock
+    (SQLite) until commit: a save still writing finishes before the close and is scored; a save
+    arriving later finds the attempt closed (see :func:`save_answer`).
+    """
     # The WHERE makes a double submit (two tabs, resent form) a no-op on the database itself.
     result = db.session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(submitted_at=utcnow(), score=score, passed=passed)
+        .values(submitted_at=utcnow())
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.refresh(attempt)
         return False
-    for row in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)):
+    rows = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)).all()
+    responses = {row.question_id: json.loads(row.response) for row in rows}
+    score = score_attempt(quiz.questions, responses, quiz.partial_credit)
+    db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id)
+        .values(score=score, passed=score >= quiz.pass_mark)
+        .execution_options(synchronize_session=False))
+    credits = []
+    for row in rows:
         question = quiz.question(row.question_id)
-        row.credit = score_question(question, json.loads(row.response), quiz.partial_credit) if question else None
+        credits.append({"row_id": row.id, "credit": score_question(question, responses[row.question_id],
+                                                                    quiz.partial_credit) if question else None})
+        db.session.expire(row)
+    if credits:  # saved_at keeps the moment the learner gave the answer
+        table = AttemptAnswer.__table__
+        db.session.execute(update(table).where(table.c.id == bindparam("row_id"))
+                           .values(credit=bindparam("credit"), saved_at=table.c.saved_at), credits)
     db.session.refresh(attempt)
     return True
 

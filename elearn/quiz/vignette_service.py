@@ -4,8 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
 
 from ..content.model import Choice, Vignette
 from ..extensions import db
@@ -40,26 +39,36 @@ def start_run(user_id: int, vignette: Vignette) -> VignetteRun:
 
 
 def choose(run: VignetteRun, vignette: Vignette, node_id: str, choice_id: str) -> bool:
-    """Apply a choice made at ``node_id``. A stale or repeated post (double click) is ignored
-    and returns False; an unknown choice raises ``InvalidChoice`` and stores nothing."""
+    """Apply a choice made at ``node_id``. A stale or repeated post (double click, two tabs) is
+    ignored and returns False; an unknown choice raises ``InvalidChoice`` and stores nothing.
+
+    One choice per step, atomically: the run moves on with a conditional UPDATE (only if it is
+    still at ``node_id`` and open) that adds the scores in the database, so of two choices posted
+    at once exactly one is recorded and no score update is lost. The step is numbered after
+    that UPDATE, while the run row is locked, and (run, seq) is unique.
+    """
     if run.finished_at is not None or run.node_id != node_id:
         return False
     node = vignette.nodes.get(node_id)
     choice = node.choice(choice_id) if node else None
     if choice is None:
         raise InvalidChoice(choice_id)
-    seq = (db.session.scalar(select(func.max(VignetteStep.seq)).where(VignetteStep.run_id == run.id)) or 0) + 1
-    try:
-        with db.session.begin_nested():
-            db.session.add(VignetteStep(run_id=run.id, seq=seq, node_id=node_id, choice_id=choice_id))
-    except IntegrityError:
-        return False
+    values: dict = {"node_id": choice.next}
     for tag, value in choice.scores.items():
-        setattr(run, tag, getattr(run, tag) + value)
-    run.node_id = choice.next
+        values[tag] = getattr(VignetteRun, tag) + value
     if vignette.nodes[choice.next].ending:
-        run.finished_at = utcnow()
-        run.ending_id = choice.next
+        values.update(finished_at=utcnow(), ending_id=choice.next)
+    moved = db.session.execute(
+        update(VignetteRun).where(VignetteRun.id == run.id, VignetteRun.node_id == node_id,
+                                  VignetteRun.finished_at.is_(None))
+        .values(**values).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        db.session.refresh(run)
+        return False
+    seq = (db.session.scalar(select(func.max(VignetteStep.seq)).where(VignetteStep.run_id == run.id)) or 0) + 1
+    db.session.add(VignetteStep(run_id=run.id, seq=seq, node_id=node_id, choice_id=choice_id))
+    db.session.flush()
+    db.session.refresh(run)
     return True
 
 

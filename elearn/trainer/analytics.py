@@ -1,4 +1,4 @@
-"""Learning analytics as pure functions: funnel, knowledge gain, confidence change, item analysis."""
+"""Learning analytics as pure functions: funnel and item analysis (gains: see ``stats``)."""
 from __future__ import annotations
 
 import math
@@ -15,29 +15,6 @@ def funnel(steps: list[tuple[str, int]]) -> list[tuple[str, int, float]]:
     """(label, count) per step -> (label, count, share of the first step)."""
     base = steps[0][1] if steps else 0
     return [(label, n, (n / base) if base else 0.0) for label, n in steps]
-
-
-@dataclass(frozen=True)
-class Gain:
-    pre: float | None
-    post: float | None
-    n_pre: int
-    n_post: int
-
-    @property
-    def difference(self) -> float | None:
-        return None if self.pre is None or self.post is None else self.post - self.pre
-
-
-def mean_or_none(values) -> float | None:
-    values = [v for v in values if v is not None]
-    return round(mean(values), 2) if values else None
-
-
-def gains(pre: dict[str, list[float]], post: dict[str, list[float]], keys: list[str]) -> dict[str, Gain]:
-    """Average before and after per key (a module, or a confidence statement)."""
-    return {k: Gain(mean_or_none(pre.get(k, [])), mean_or_none(post.get(k, [])),
-                    len(pre.get(k, [])), len(post.get(k, []))) for k in keys}
 
 
 def facility(credits: list[float]) -> float:

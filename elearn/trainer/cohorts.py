@@ -7,7 +7,12 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
 from ..extensions import db
+from ..mail import send_mail
 from ..models import Cohort, CohortMember, CohortTrainer, User, utcnow
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -15,6 +20,22 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 def new_invite_code() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(10))
+
+
+def normalise_code(text: str) -> str:
+    """A code as stored: what people type with spaces, dashes or lower case still matches."""
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+def display_code(code: str) -> str:
+    """The code in groups of four, easier to read out and to type over."""
+    return " ".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def cohort_by_code(code: str) -> Cohort | None:
+    """The cohort whose invite ``code`` (in any spacing or case) is valid now, or None."""
+    cohort = db.session.scalar(select(Cohort).where(Cohort.invite_code == normalise_code(code)))
+    return cohort if cohort is not None and cohort.invite_enabled else None
 
 
 def create_cohort(owner: User, *, name: str, path_slug: str, starts_on, ends_on, description: str) -> Cohort:
@@ -40,17 +61,34 @@ class JoinRefused(Exception):
     """Why a code cannot be used; the message is shown to the learner."""
 
 
+JOIN_MESSAGES = {  # lazy: shown in the learner's language
+    "unknown": _l("Deze code is onbekend of niet meer geldig. Vraag je opleider om een nieuwe code."),
+    "expired": _l("Deze code is verlopen. Vraag je opleider om een nieuwe code."),
+    "full": _l("Deze groep is volzet. Neem contact op met je opleider."),
+}
+
+
+def invite_problem(cohort: Cohort | None, user: User | None = None) -> str | None:
+    """Why the invite cannot be used now ("unknown", "expired", "full"), or None."""
+    if cohort is None:
+        return "unknown"
+    if cohort.invite_expires_at and cohort.invite_expires_at < utcnow():
+        return "expired"
+    if user is not None and db.session.get(CohortMember, (cohort.id, user.id)):
+        return None
+    if cohort.seat_limit and member_count(cohort.id) >= cohort.seat_limit:
+        return "full"
+    return None
+
+
 def join(user: User, code: str) -> Cohort:
     """Add ``user`` to the cohort with ``code``; raises ``JoinRefused`` with a reason key."""
-    cohort = db.session.scalar(select(Cohort).where(Cohort.invite_code == code.strip().upper()))
-    if cohort is None or not cohort.invite_enabled:
-        raise JoinRefused("unknown")
-    if cohort.invite_expires_at and cohort.invite_expires_at < utcnow():
-        raise JoinRefused("expired")
+    cohort = cohort_by_code(code)
+    problem = invite_problem(cohort, user)
+    if problem:
+        raise JoinRefused(problem)
     if db.session.get(CohortMember, (cohort.id, user.id)):
         return cohort
-    if cohort.seat_limit and member_count(cohort.id) >= cohort.seat_limit:
-        raise JoinRefused("full")
     try:
         with db.session.begin_nested():
             db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
@@ -88,3 +126,16 @@ def remove_member(cohort: Cohort, user_id: int) -> None:
 def trainers_of(cohort: Cohort) -> list[User]:
     return db.session.scalars(select(User).join(CohortTrainer, CohortTrainer.user_id == User.id)
                               .where(CohortTrainer.cohort_id == cohort.id).order_by(User.name)).all()
+
+
+def invite_link(cohort: Cohort) -> str:
+    return url_for("trainer.invitation", code=cohort.invite_code, _external=True)
+
+
+def send_invites(cohort: Cohort, trainer: User, addresses: list[str], path_title: str) -> int:
+    """Mail the invite link to each address (in Dutch, the platform's language) and audit-log it."""
+    for address in addresses:
+        send_mail(address, _l("Uitnodiging voor een opleiding op Kruispunt"), "invite", cohort=cohort,
+                  trainer=trainer.name, path_title=path_title, link=invite_link(cohort))
+    audit.record("cohort.invites_sent", trainer.id, cohort.name, details=str(len(addresses)))
+    return len(addresses)

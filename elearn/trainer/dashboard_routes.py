@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 from .. import audit
 from ..access import cohort_or_404, role_required
-from ..auth.forms import ActionForm
+from ..forms import ActionForm
 from ..course import get_course
 from ..extensions import db
-from . import exports
+from ..security import page_number
+from . import exports, formatting
 from .dashboard import SORTS, STATES, cohort_rows, filter_and_sort
 from .routes import bp
-from .summary import FUNNEL_LABELS, cohort_summary, first_attempt_answers, item_analysis, path_quiz_ids
+from .summary import FUNNEL_LABELS, cohort_summary, first_responses, item_analysis, path_quiz_ids
 
 PAGE_SIZE = 50
+formatting.register(bp)
 
 
 def dashboard_query():
@@ -22,7 +25,7 @@ def dashboard_query():
     state = request.args.get("state", "")
     sort = request.args.get("sort", "name")
     return (state if state in STATES else "", sort if sort in SORTS else "name",
-            request.args.get("desc") == "1", max(request.args.get("page", 1, type=int), 1))
+            request.args.get("desc") == "1", page_number(request.args.get("page")))
 
 
 @bp.route("/cohorts/<int:cohort_id>")
@@ -53,16 +56,19 @@ def summary(cohort_id: int):
 
 
 def _download(cohort, what: str, fmt: str, headers, table, sheet: str, name: str):
-    """Log the export and send the table as CSV or XLSX (only the requested format is built)."""
-    audit.record("data.exported", current_user.id, f"cohort:{cohort.id}", f"{what} {fmt}")
-    db.session.commit()
+    """Build the table as CSV (in the user's language's dialect) or XLSX, then log the export:
+    the audit log records only downloads that were produced."""
     filename = f"groep-{cohort.id}-{name}.{fmt}"
     if fmt == "csv":
-        return Response("\ufeff" + exports.to_csv(headers, table), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f"attachment; filename={filename}"})
-    return Response(exports.to_xlsx(headers, table, sheet),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+        body = "\ufeff" + exports.to_csv(headers, table, get_locale().language)
+        response = Response(body, mimetype="text/csv; charset=utf-8")
+    else:
+        response = Response(exports.to_xlsx(headers, table, sheet),
+                            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    audit.record("data.exported", current_user.id, f"cohort:{cohort.id}", f"{what} {fmt}")
+    db.session.commit()
+    return response
 
 
 @bp.route("/cohorts/<int:cohort_id>/export.<fmt>")
@@ -87,6 +93,6 @@ def export_items(cohort_id: int, fmt: str):
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
     quiz_ids = path_quiz_ids(course, cohort)
-    items = item_analysis(course, quiz_ids, first_attempt_answers(cohort, quiz_ids))
+    items = item_analysis(course, quiz_ids, first_responses(cohort, quiz_ids))
     headers, table = exports.item_table(items, course)
     return _download(cohort, "items", fmt, headers, table, "Itemanalyse", "itemanalyse")

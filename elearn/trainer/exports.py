@@ -1,8 +1,8 @@
 """CSV and XLSX exports of the learner table and the item analysis."""
 from __future__ import annotations
 
-import csv
 import io
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
@@ -42,9 +42,34 @@ def item_table(items, course) -> tuple[list[str], list[list]]:
         prompt = _strip(question.prompt_html) if question else ""
         table.append([item.quiz_id, item.question_id, prompt, item.responses, _round(item.facility, 3),
                       _round(item.discrimination, 3), _round(item.point_biserial, 3),
-                      "; ".join(f"{k}: {v}" for k, v in sorted(item.choices.items())),
+                      "; ".join(f"{choice_label(question, k)}: {v}" for k, v in sorted(item.choices.items())),
                       ", ".join(flags[f] for f in item.flags)])
     return headers, table
+
+
+def choice_label(question, choice: str) -> str:
+    """The answer text a counted choice stands for (option text, "waar", or "left → right" for
+    matching), marked when it is right; the raw id when the question no longer has it."""
+    if question is None:
+        return choice
+    right = _(" (juist)")
+    if question.type == "truefalse":
+        option = next((o for o in question.options if o.id == choice), None)
+        if option is None:
+            return choice
+        return (_("Waar") if choice == "true" else _("Niet waar")) + (right if option.correct else "")
+    if question.type == "matching":
+        left_id, _sep, right_id = choice.partition("=")
+        pair = next((p for p in question.pairs if p.id == left_id), None)
+        if pair is None:
+            return choice
+        rights = {p.id: p.right for p in question.pairs}
+        rights.update({f"extra-{i}": text for i, text in enumerate(question.extra_rights)})
+        return f"{_strip(pair.left_html)} → {rights.get(right_id, right_id)}" + (right if right_id == pair.id else "")
+    option = next((o for o in question.options if o.id == choice), None)
+    if option is None:
+        return choice
+    return _strip(option.html) + (right if option.correct else "")
 
 
 def _round(value, digits=1):
@@ -52,24 +77,78 @@ def _round(value, digits=1):
 
 
 def _strip(html: str) -> str:
+    import html as html_lib
     import re
-    return re.sub(r"<[^>]+>", "", html)
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
 
 
-def _safe_cell(value):
-    # Spreadsheet formula injection: text starting with = + - @ is shown, not evaluated.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+#: what starts a formula in a spreadsheet cell (also after spaces, tabs or line breaks)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: the list separators of Excel in Belgium (;) and in English locales (,)
+SEPARATORS = (";", ",")
 
 
-def to_csv(headers, table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    for line in table:
-        writer.writerow(["" if v is None else _safe_cell(v) for v in line])
-    return out.getvalue()
+def _neutralise(text: str) -> str:
+    """Prefix ``'`` to a formula at the start of the text."""
+    if text.lstrip(" \n")[:1] in _FORMULA_START or text[:1] in _FORMULA_START:
+        return "'" + text
+    return text
+
+
+def safe_text(text: str) -> str:
+    """Text that no spreadsheet evaluates: a formula at the start of the text, or at the start of
+    any piece that a separator (; or ,) could split off as its own cell, is prefixed with ``'``."""
+    import re
+    pieces = re.split(r"([;,])", text)
+    return "".join(p if p in SEPARATORS else _neutralise(p) if i == 0 or p.lstrip(" \n")[:1] in _FORMULA_START else p
+                   for i, p in enumerate(pieces))
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How the CSV of one language is written so that its spreadsheet opens it without a wizard."""
+
+    separator: str
+    decimal: str
+
+
+#: Dutch (Belgian Excel): ; between cells and a decimal comma; English: , and a decimal point
+CSV_DIALECTS = {"nl": CsvDialect(";", ","), "en": CsvDialect(",", ".")}
+
+
+def _csv_field(value, dialect: CsvDialect) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, (int, float)):
+        text = repr(value) if isinstance(value, float) else str(value)
+        text = text.replace(".", dialect.decimal)
+    else:
+        text = safe_text(str(value))
+    # Quote a field holding either separator, a quote or a line break: it stays one cell in
+    # Excel whichever list separator the reader's Windows uses.
+    if any(c in text for c in (*SEPARATORS, '"', "\n", "\r")):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def to_csv(headers, table, language: str = "nl") -> str:
+    """The table as CSV for ``language``'s spreadsheets (see :data:`CSV_DIALECTS`), lines ending CRLF."""
+    dialect = CSV_DIALECTS.get(language, CSV_DIALECTS["nl"])
+    lines = [dialect.separator.join(_csv_field(v, dialect) for v in line) for line in [headers, *table]]
+    return "".join(line + "\r\n" for line in lines)
+
+
+#: characters Excel does not allow in a sheet name
+_SHEET_FORBIDDEN = str.maketrans({c: " " for c in "/\\:[]?*"})
+
+
+def sheet_title(title: str) -> str:
+    """A valid worksheet name: no / \\ : [ ] ? *, no leading or trailing apostrophe, at most 31
+    characters, never empty."""
+    clean = " ".join(title.translate(_SHEET_FORBIDDEN).split()).strip("'")[:31].strip().strip("'")
+    return clean or "Blad1"
 
 
 def to_xlsx(headers, table, title: str) -> bytes:
@@ -79,10 +158,14 @@ def to_xlsx(headers, table, title: str) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = title[:31]
+    ws.title = sheet_title(title)
     ws.append(headers)
     for line in table:
-        ws.append([_safe_cell(v) for v in line])
+        ws.append(line)
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text: "=..." is not stored as a formula
     for i, header in enumerate(headers, 1):
         ws.column_dimensions[get_column_letter(i)].width = min(max(len(str(header)), 10) + 2, 60)
     ws.freeze_panes = "A2"

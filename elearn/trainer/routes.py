@@ -3,25 +3,22 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..access import cohort_or_404, role_required, visible_cohorts_query
-from ..auth.forms import ActionForm
+from ..forms import ActionForm
 from ..course import get_course
 from ..extensions import db, limiter
-from ..models import Cohort, CohortMember
+from ..mail import mail_enabled
+from ..models import Cohort, CohortMember, User, utcnow
 from . import cohorts as service
-from .forms import CoTrainerForm, CohortForm, InviteForm, JoinForm
+from .forms import CoTrainerForm, CohortForm, InviteForm, InviteMailForm, JoinForm
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 
-JOIN_MESSAGES = {  # lazy: shown in the learner's language
-    "unknown": _l("Deze code is onbekend of niet meer geldig. Vraag je opleider om een nieuwe code."),
-    "expired": _l("Deze code is verlopen. Vraag je opleider om een nieuwe code."),
-    "full": _l("Deze groep is volzet. Neem contact op met je opleider."),
-}
 
 
 def _path_choices():
@@ -74,15 +71,46 @@ def manage(cohort_id: int):
     cohort = cohort_or_404(current_user, cohort_id)
     form = InviteForm(data={"seat_limit": cohort.seat_limit,
                             "expires_on": cohort.invite_expires_at.date() if cohort.invite_expires_at else None})
-    co_form = CoTrainerForm()
     if form.validate_on_submit():
         service.set_invite(cohort, form.expires_on.data, form.seat_limit.data)
         db.session.commit()
         flash(_("De uitnodiging is bijgewerkt."), "success")
         return redirect(url_for(".manage", cohort_id=cohort.id))
-    return render_template("trainer/manage.html", cohort=cohort, form=form, co_form=co_form,
-                           action_form=ActionForm(), trainers=service.trainers_of(cohort),
-                           members=service.member_count(cohort.id)), 400 if form.is_submitted() else 200
+    return _manage_page(cohort, form=form), 400 if form.is_submitted() else 200
+
+
+def _manage_page(cohort, form=None, mail_form=None):
+    if form is None:
+        form = InviteForm(data={"seat_limit": cohort.seat_limit,
+                                "expires_on": cohort.invite_expires_at.date() if cohort.invite_expires_at else None})
+    return render_template("trainer/manage.html", cohort=cohort, form=form, co_form=CoTrainerForm(),
+                           mail_form=mail_form or InviteMailForm(), mail_enabled=mail_enabled(),
+                           invite_link=service.invite_link(cohort), action_form=ActionForm(),
+                           trainers=service.trainers_of(cohort), members=service.member_count(cohort.id),
+                           expired=bool(cohort.invite_expires_at and cohort.invite_expires_at < utcnow()))
+
+
+def _trainer_key() -> str:
+    return f"invite-mail:{current_user.get_id()}"
+
+
+@bp.route("/cohorts/<int:cohort_id>/invite/mail", methods=["POST"])
+@role_required("trainer")
+@limiter.limit("5 per hour;20 per day", key_func=_trainer_key)
+def invite_mail(cohort_id: int):
+    """Mail the invite link to a list of addresses; 404 for a cohort the trainer does not run."""
+    cohort = cohort_or_404(current_user, cohort_id)
+    form = InviteMailForm()
+    if not mail_enabled() or not cohort.invite_enabled:
+        abort(400)
+    if not form.validate_on_submit():
+        return _manage_page(cohort, mail_form=form), 400
+    path = get_course().path(cohort.path_slug)
+    sent = service.send_invites(cohort, current_user, form.parsed, path.title if path else cohort.path_slug)
+    db.session.commit()
+    flash(ngettext("De uitnodiging is naar %(num)s adres verstuurd.",
+                   "De uitnodiging is naar %(num)s adressen verstuurd.", sent), "success")
+    return redirect(url_for(".manage", cohort_id=cohort.id))
 
 
 @bp.route("/cohorts/<int:cohort_id>/invite/<action>", methods=["POST"])
@@ -126,22 +154,43 @@ def remove_member(cohort_id: int, user_id: int):
     return redirect(url_for(".cohort", cohort_id=cohort.id))
 
 
+@bp.route("/join/<code>")
+def invitation(code: str):
+    """The invite link: the group, its trainer's organisation and its path, before joining.
+
+    A visitor without an account registers or logs in from here and keeps the invite.
+    """
+    if current_user.is_authenticated:
+        return _join_page(JoinForm(data={"code": service.normalise_code(code)})), 200
+    cohort = service.cohort_by_code(code)
+    problem = service.invite_problem(cohort)
+    owner = db.session.get(User, cohort.owner_id) if cohort else None
+    return render_template("trainer/invitation.html", cohort=cohort, owner=owner,
+                           problem=service.JOIN_MESSAGES[problem] if problem else None,
+                           path=get_course().path(cohort.path_slug) if cohort else None,
+                           code=service.normalise_code(code)), 404 if problem == "unknown" else 200
+
+
 @bp.route("/join", methods=["GET", "POST"])
-@bp.route("/join/<code>", methods=["GET", "POST"])
 @login_required
 @limiter.limit("20 per hour", methods=["POST"])
-def join(code: str | None = None):
-    form = JoinForm(data={"code": code} if code and request.method == "GET" else None)
+def join():
+    """Join a group with the code the trainer gave; 400 with the reason when the code is refused."""
+    form = JoinForm()
     if form.validate_on_submit():
         try:
             cohort = service.join(current_user, form.code.data)
         except service.JoinRefused as refused:
-            form.code.errors.append(JOIN_MESSAGES[str(refused)])
+            form.code.errors.append(service.JOIN_MESSAGES[str(refused)])
         else:
             db.session.commit()
             flash(_("Je bent aangesloten bij %(name)s.", name=cohort.name), "success")
             return redirect(url_for("learn.path", slug=cohort.path_slug))
-    return render_template("trainer/join.html", form=form), 400 if form.errors else 200
+    return _join_page(form), 400 if form.errors else 200
+
+
+def _join_page(form):
+    return render_template("trainer/join.html", form=form)
 
 
 from . import dashboard_routes  # noqa: E402,F401 - registers the dashboard views on bp

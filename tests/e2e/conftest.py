@@ -49,6 +49,14 @@ def live(tmp_path_factory):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pa11y_process():
+    """The pa11y process is started by the first page check and stopped with the session."""
+    from .checks import Pa11y
+    yield
+    Pa11y.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

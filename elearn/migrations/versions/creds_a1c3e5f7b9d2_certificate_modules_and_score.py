@@ -1,0 +1,24 @@
+"""Certificates record the modules they cover and the post-test score.
+
+Revision ID: creds_a1c3e5f7b9d2
+Revises: 79de3c44b054
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "creds_a1c3e5f7b9d2"
+down_revision = "79de3c44b054"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("certificates") as batch:
+        batch.add_column(sa.Column("modules_json", sa.Text(), nullable=False, server_default="[]"))
+        batch.add_column(sa.Column("post_test_percent", sa.Integer(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("certificates") as batch:
+        batch.drop_column("post_test_percent")
+        batch.drop_column("modules_json")
