@@ -62,11 +62,12 @@ class Seeder:
                                                             VignetteRun, SurveyResponse, Certificate)}
         self.survey_values: list[list[int]] = []
 
-    def attempt(self, user_id, quiz, when, rng, ability, submitted=True):
+    def attempt(self, user_id, quiz, when, rng, ability, submitted=True, form=None):
+        quiz = quiz.for_form(form)  # a path test: one parallel form per attempt
         responses = {q.id: _answer(q, rng, ability) for q in quiz.questions}
         score = score_attempt(quiz.questions, responses, quiz.partial_credit) if submitted else None
         self.attempts.append(dict(
-            user_id=user_id, quiz_id=quiz.id, kind=quiz.kind, seed=rng.randrange(2**31),
+            user_id=user_id, quiz_id=quiz.id, kind=quiz.kind, seed=rng.randrange(2**31), form=form,
             content_version=quiz.version, started_at=when - datetime.timedelta(minutes=12),
             submitted_at=when if submitted else None, score=score,
             passed=(score >= quiz.pass_mark) if submitted else None,
@@ -92,7 +93,8 @@ class Seeder:
         t = now - datetime.timedelta(days=rng.uniform(0, 45), hours=rng.uniform(0, 24))
         step = datetime.timedelta(minutes=rng.randint(3, 40))
         self.rows[PathEnrollment].append(dict(user_id=user_id, path_slug=PATH, started_at=t, completed_at=None))
-        self.attempt(user_id, course.quizzes[PRETEST], t, rng, ability * 0.7)
+        first = "A" if n % 2 else "B"  # counterbalanced, as the app assigns them in a cohort
+        self.attempt(user_id, course.quizzes[PRETEST], t, rng, ability * 0.7, form=first)
         t += step
         self.survey(user_id, "pre", t, rng, 2.6)
         if stage == "pretest":
@@ -133,7 +135,8 @@ class Seeder:
         if stage == "vignettes":
             return t
         t += step
-        self.attempt(user_id, course.quizzes[POSTTEST], t, rng, min(1.0, ability + 0.2))
+        self.attempt(user_id, course.quizzes[POSTTEST], t, rng, min(1.0, ability + 0.2),
+                     form="B" if first == "A" else "A")
         t += step
         self.survey(user_id, "post", t, rng, 3.9)
         self.rows[PathEnrollment][-1]["completed_at"] = t

@@ -70,7 +70,14 @@ def init_templating(app: Flask) -> None:
         module = get_course().module(slug) if slug else None
         return module.title if module else ""
 
+    def ref_label(vocabulary: str, key: str, default: str = "") -> str:
+        """A referral-map label (region, audience, kind) in the interface language."""
+        rmap = get_course().referral_map
+        lang = get_locale().language if get_locale() else "nl"
+        return rmap.label(vocabulary, key, lang) if rmap else (default or key)
+
     app.jinja_env.globals.update(
+        ref_label=ref_label,
         current_locale=lambda: get_locale().language if get_locale() else "nl",
         html_lang=lambda: str(get_locale() or "nl").replace("_", "-"),
         question_template=lambda q: question_type(q).template,

@@ -13,31 +13,46 @@ def start_quiz(client, quiz_id: str) -> int:
 
 
 def question_ids_in_order(app, attempt_id: int) -> list:
-    """The attempt's shown questions, read from the database the way the page orders them."""
+    """The attempt's shown questions (``ShownQuestion``: question plus option order), read from
+    the database the way the page orders them."""
     from elearn.extensions import db
     from elearn.models import QuizAttempt
     from elearn.quiz.service import shown_questions
     with app.app_context():
         attempt = db.session.get(QuizAttempt, attempt_id)
-        quiz = app.extensions["course"].quizzes[attempt.quiz_id]
-        return [s.question for s in shown_questions(quiz, attempt.seed)]
+        quiz = app.extensions["course"].quizzes[attempt.quiz_id].for_form(attempt.form)
+        return shown_questions(quiz, attempt.seed)
 
 
-def right_answer(question) -> dict:
-    if question.type in ("single", "truefalse"):
+def _positions(shown, correct: bool) -> list[str]:
+    """Form values (positions in the shown order, from 1) of the right or the wrong options."""
+    return [str(i) for i, o in enumerate(shown.options, 1) if o.correct == correct]
+
+
+def right_answer(shown) -> dict:
+    """Form data answering a shown question correctly, as a learner clicking would post it."""
+    question = shown.question
+    if question.type == "truefalse":
         return {"answer": next(o.id for o in question.options if o.correct)}
+    if question.type == "single":
+        return {"answer": _positions(shown, True)[0]}
     if question.type == "multiple":
-        return {"answer": [o.id for o in question.options if o.correct]}
-    return {f"match-{p.id}": p.id for p in question.pairs}
+        return {"answer": _positions(shown, True)}
+    position = {rid: str(i) for i, (rid, _text) in enumerate(shown.rights, 1)}
+    return {f"match-{p.id}": position[p.id] for p in question.pairs}
 
 
-def wrong_answer(question) -> dict:
-    if question.type in ("single", "truefalse"):
+def wrong_answer(shown) -> dict:
+    question = shown.question
+    if question.type == "truefalse":
         return {"answer": next(o.id for o in question.options if not o.correct)}
+    if question.type == "single":
+        return {"answer": _positions(shown, False)[0]}
     if question.type == "multiple":
-        return {"answer": [o.id for o in question.options if not o.correct]}
+        return {"answer": _positions(shown, False)}
+    position = {rid: str(i) for i, (rid, _text) in enumerate(shown.rights, 1)}
     ids = [p.id for p in question.pairs]
-    return {f"match-{p.id}": ids[(i + 1) % len(ids)] for i, p in enumerate(question.pairs)}
+    return {f"match-{p.id}": position[ids[(i + 1) % len(ids)]] for i, p in enumerate(question.pairs)}
 
 
 def answer(client, attempt_id: int, number: int, data: dict, go: str = "next"):
@@ -53,13 +68,30 @@ def take_quiz(client, app, quiz_id: str, correct: bool = True) -> int:
         response = answer(client, attempt_id, n, right_answer(q) if correct else wrong_answer(q))
         assert response.status_code == 302
     response = post_form(client, f"/attempt/{attempt_id}/submit", {})
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/attempt/{attempt_id}/review")
+    # the review, or the completion page when this test was the path's last step
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith((f"/attempt/{attempt_id}/review", "/done"))
     return attempt_id
 
 
 def best_choice(node):
     """The choice with the highest summed scores (the content's best answer)."""
     return max(node.choices, key=lambda c: sum(c.scores.values()))
+
+
+def run_choices(app, run_id: int, node):
+    """The node's choices in the order the run shows them."""
+    from elearn.extensions import db
+    from elearn.models import VignetteRun
+    from elearn.quiz.vignette_service import shown_choices
+    with app.app_context():
+        return shown_choices(db.session.get(VignetteRun, run_id), node)
+
+
+def choose_in_run(client, app, run_id: int, node, choice):
+    """Post a choice the way the page does: by its position in the run's shown order."""
+    position = [c.id for c in run_choices(app, run_id, node)].index(choice.id) + 1
+    return post_form(client, f"/vignettes/run/{run_id}", {"node": node.id, "choice": str(position)})
 
 
 def walk_vignette(client, app, vignette_id: str, pick=best_choice) -> int:
@@ -70,7 +102,7 @@ def walk_vignette(client, app, vignette_id: str, pick=best_choice) -> int:
     node = vignette.nodes[vignette.start]
     while not node.ending:
         choice = pick(node)
-        response = post_form(client, f"/vignettes/run/{run_id}", {"node": node.id, "choice": choice.id})
+        response = choose_in_run(client, app, run_id, node, choice)
         assert response.status_code == 302
         node = vignette.nodes[choice.next]
     return run_id

@@ -57,6 +57,9 @@ EXPECTED = {
     "learn.paths": ("GET", LOGGED_IN),
     "learn.path": ("GET", LOGGED_IN),
     "learn.choose": ("POST", (LOGIN, 302, 302, 302, 302, 302)),
+    "learn.complete": ("POST", (LOGIN, 302, 302, 302, 302, 302)),
+    # the completion page shows the signed-in learner's own certificate; without one, back to the path
+    "learn.completed": ("GET", (LOGIN, 200, 302, 302, 302, 302)),
     "learn.confidence": ("GET", LOGGED_IN),
     "quiz.overview": ("GET", LOGGED_IN),
     "quiz.start": ("POST", (LOGIN, 302, 302, 302, 302, 302)),
@@ -130,7 +133,8 @@ def world(app):
 
 def _url(app, rule, values):
     args = {name: values[name] for name in rule.arguments}
-    if rule.endpoint.startswith("learn.") and "slug" in args and rule.endpoint in ("learn.path", "learn.choose", "learn.confidence"):
+    if rule.endpoint.startswith("learn.") and "slug" in args and rule.endpoint in ("learn.path", "learn.choose", "learn.confidence",
+                                                                                      "learn.complete", "learn.completed"):
         args["slug"] = "proefpad"
     with app.test_request_context():
         from flask import url_for

@@ -188,8 +188,8 @@ def test_production_refuses_to_issue_without_a_public_url(make_app, caplog):
     for url in ("/issuer.json", "/status/revocation/1"):
         response = learner.get(url)
         assert response.status_code == 503 and "ELEARN_PUBLIC_BASE_URL" in response.get_data(as_text=True)
-    app.config["PUBLIC_BASE_URL"] = BASE  # once configured, the next visit issues it
-    learner.get("/paths/proefpad")
+    app.config["PUBLIC_BASE_URL"] = BASE  # once configured, finishing from the path page issues it
+    assert post_form(learner, "/paths/proefpad/complete", {}, token_from="/paths/proefpad").status_code == 302
     with app.app_context():
         assert db.session.query(Certificate).count() == 1
 

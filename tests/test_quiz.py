@@ -3,8 +3,8 @@ import datetime
 import json
 
 from conftest import get_token, login, post_form
-from helpers import (answer, complete_path, fill_confidence, question_ids_in_order, read_all, right_answer, start_quiz,
-                     take_quiz, walk_vignette, wrong_answer)
+from helpers import (answer, complete_path, fill_confidence, question_ids_in_order, read_all, right_answer, run_choices,
+                     start_quiz, take_quiz, walk_vignette, wrong_answer)
 
 from sqlalchemy import select
 
@@ -54,7 +54,7 @@ def test_changed_answer_replaces_the_earlier_one(app, learner):
     [(qid, wrong)] = stored()
     answer(learner, attempt_id, 1, right_answer(first_q))
     [(qid_again, right)] = stored()
-    assert qid == qid_again == first_q.id and right != wrong
+    assert qid == qid_again == first_q.question.id and right != wrong
 
 
 def test_activity_is_recorded_at_most_every_five_minutes(app, learner):
@@ -132,11 +132,18 @@ def test_pretest_shows_modules_to_study_and_posttest_gain(app, learner):
     assert "Wat je bijleerde per module" in page and "<td>0%</td><td>100%</td>" in page
 
 
-def test_pre_and_post_test_do_not_share_items(app):
+def test_pre_and_post_test_take_the_two_parallel_forms(app, learner):
+    pre = take_quiz(learner, app, "pre-proefpad", correct=False)
+    post = take_quiz(learner, app, "post-proefpad", correct=True)
+    with app.app_context():
+        pre_attempt, post_attempt = db.session.get(QuizAttempt, pre), db.session.get(QuizAttempt, post)
+        assert {pre_attempt.form, post_attempt.form} == {"A", "B"}
+        pre_items = {r.question_id for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == pre))}
+        post_items = {r.question_id for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == post))}
     course = app.extensions["course"]
-    pre = {q.id for q in course.quizzes["pre-proefpad"].questions}
-    post = {q.id for q in course.quizzes["post-proefpad"].questions}
-    assert pre and post and not pre & post
+    assert pre_items == {q.id for q in course.item_bank if q.form == pre_attempt.form}
+    assert post_items == {q.id for q in course.item_bank if q.form == post_attempt.form}
+    assert len(pre_items) == len(post_items) == 6 and not pre_items & post_items
 
 
 def test_vignette_walk_feedback_and_debrief(app, learner):
@@ -155,8 +162,13 @@ def test_vignette_double_click_counts_once_and_bad_choice_rejected(app, learner)
     token = get_token(learner, f"/vignettes/run/{run_id}")
     bad = learner.post(f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": "zz"})
     assert bad.status_code == 400 and count(app, VignetteStep, run_id=run_id) == 0
+    assert learner.post(f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": "a"}).status_code == 400
+    assert learner.post(f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": "4"}).status_code == 400
+    assert count(app, VignetteStep, run_id=run_id) == 0
+    node = app.extensions["course"].vignettes["proef-casus"].nodes["start"]
+    good = [c.id for c in run_choices(app, run_id, node)].index("a") + 1
     for _ in range(2):
-        learner.post(f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": "a"})
+        learner.post(f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": str(good)})
     assert count(app, VignetteStep, run_id=run_id) == 1
     page = learner.get(f"/vignettes/run/{run_id}").get_data(as_text=True)
     assert "Feedback op je keuze" in page and "De jongere vertelt meer." in page

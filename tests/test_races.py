@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import get_token, logged_in
-from helpers import question_ids_in_order, right_answer, start_quiz, wrong_answer
+from helpers import question_ids_in_order, right_answer, start_quiz
 
 from elearn.extensions import db
 from elearn.models import AttemptAnswer, QuizAttempt, VignetteRun, VignetteStep
@@ -22,15 +22,17 @@ def _stored_score_matches_answers(app, attempt_id):
         quiz = app.extensions["course"].quizzes[attempt.quiz_id]
         responses = service.load_responses(attempt_id)
         expected = score_attempt(quiz.questions, responses, quiz.partial_credit)
-        return attempt.score == expected 
+        return attempt.score == expected
 
 
-def _response(question, right=True):
-    form = right_answer(question) if right else wrong_answer(question)
-    value = form.get("answer")
+def _response(shown, right=True):
+    """The stored form of a right (or wrong) answer to a shown question: content ids, not positions."""
+    question = shown.question
     if question.type == "matching":
-        return {k.removeprefix("match-"): v for k, v in form.items()}
-    return value if isinstance(value, list) else [value]
+        ids = [p.id for p in question.pairs]
+        return {p.id: p.id if right else ids[(i + 1) % len(ids)] for i, p in enumerate(question.pairs)}
+    picked = [o.id for o in question.options if o.correct == right]
+    return picked if question.type == "multiple" else picked[:1]
 
 
 @pytest.fixture
@@ -57,7 +59,7 @@ def test_a_save_from_a_page_loaded_before_the_submit_is_refused(app, open_attemp
         thread.join()
         assert done == [True]
         with pytest.raises(service.AttemptClosed):
-            service.save_answer(stale, questions[0], _response(questions[0]))
+            service.save_answer(stale, questions[0].question, _response(questions[0]))
         db.session.commit()
     assert _stored_score_matches_answers(app, attempt_id)
     with app.app_context():
@@ -69,7 +71,7 @@ def test_a_submit_waits_for_a_save_in_progress_and_scores_it(app, open_attempt):
     done = []
     with app.app_context():
         attempt = db.session.get(QuizAttempt, attempt_id)
-        service.save_answer(attempt, questions[0], _response(questions[0]))  # not committed yet
+        service.save_answer(attempt, questions[0].question, _response(questions[0]))  # not committed yet
         thread = threading.Thread(target=_submit_in_own_context, args=(app, attempt_id, done))
         thread.start()
         time.sleep(0.5)  # the submit runs now, while the save's transaction is open
@@ -95,7 +97,7 @@ def test_answers_posted_while_submitting_over_http(make_app):
             response = client.post(url, data={**data, "csrf_token": token})
             codes.append(response.status_code)
             if question and response.status_code == 302 and not response.headers["Location"].endswith("/review"):
-                saved.append(question.id)  # the learner was sent on: the answer is saved
+                saved.append(question.question.id)  # the learner was sent on: the answer is saved
 
         threads = [threading.Thread(target=post, args=(f"/attempt/{attempt_id}/{n}", right_answer(q), q))
                    for n, q in enumerate(questions, 1)]
@@ -211,11 +213,11 @@ def test_choices_posted_at_once_over_http(make_app):
         token = get_token(client, f"/vignettes/run/{run_id}")
         codes = []
 
-        def post(choice):
+        def post(position):  # the form posts a choice's position in the run's shown order
             codes.append(client.post(f"/vignettes/run/{run_id}", data={
-                "node": start.id, "choice": choice.id, "csrf_token": token}).status_code)
+                "node": start.id, "choice": position, "csrf_token": token}).status_code)
 
-        threads = [threading.Thread(target=post, args=(c,)) for c in start.choices[:2] * 2]
+        threads = [threading.Thread(target=post, args=(p,)) for p in ("1", "2") * 2]
         for t in threads:
             t.start()
         for t in threads:
@@ -229,8 +231,8 @@ def test_stored_answer_json_is_what_was_given(app, open_attempt):
     attempt_id, questions = open_attempt
     with app.app_context():
         attempt = db.session.get(QuizAttempt, attempt_id)
-        service.save_answer(attempt, questions[0], _response(questions[0], right=False))
-        service.save_answer(attempt, questions[0], _response(questions[0]))  # replaced, not added
+        service.save_answer(attempt, questions[0].question, _response(questions[0], right=False))
+        service.save_answer(attempt, questions[0].question, _response(questions[0]))  # replaced, not added
         db.session.commit()
         rows = db.session.query(AttemptAnswer).filter_by(attempt_id=attempt_id).all()
         assert len(rows) == 1 and json.loads(rows[0].response) == _response(questions[0])

@@ -206,7 +206,7 @@ def test_summary_with_one_learner_says_too_few_and_shows_the_pair(app, trainer, 
     assert _cells(page, "Alle uitspraken samen")[:4] == ["1", "2,00", "5,00", "+3,00"]
     assert "nog te weinig antwoorden" in page
     items = trainer.get(f"/trainer/cohorts/{cohort_id}/items.csv").get_data(as_text=True)
-    assert "proef-i1" in items and "proef-q1" in items
+    assert "proef-a1" in items and "proef-b1" in items and "proef-q1" in items
 
 
 def _cells(page: str, row_header: str) -> list[str]:

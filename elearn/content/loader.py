@@ -12,7 +12,7 @@ from typing import Callable
 
 from .errors import ContentError, Problem
 from .leaflet import parse_leaflet
-from .model import Course, LearningPath, Quiz
+from .model import Course, Quiz
 from .modules import parse_module
 from .questions import FORMS, MIN_FORM_ITEMS, parse_item_bank, parse_quiz_file
 from .reference import parse_confidence, parse_glossary, parse_paths, parse_referral_map

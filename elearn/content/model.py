@@ -22,6 +22,8 @@ class Source:
     url: str | None = None
     #: the date (YYYY-MM-DD) the url was last checked
     checked: str | None = None
+    #: BCP 47 language of the title when it is not Dutch (e.g. "en", "fr"), for lang="..."
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,12 +108,17 @@ class Quiz:
     module: str | None = None
     version: str = ""
     #: path tests only: form ("A"/"B") -> that form's items; ``questions`` holds both forms
-    forms: Mapping[str, tuple[Question, ...]] = field(default_factory=dict)
+    forms: Mapping[str, tuple[Question, ...]] = field(default_factory=dict, hash=False, compare=False)
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
-    def for_form(self, form: str | None) -> "Quiz":
+    @property
+    def question_count(self) -> int:
+        """Questions in one attempt (a path test's forms are equally long: their items are twins)."""
+        return len(next(iter(self.forms.values()))) if self.forms else len(self.questions)
+
+    def for_form(self, form: str | None) -> Quiz:
         """The quiz as one attempt takes it: a path test narrowed to one parallel form.
 
         A module quiz (or ``form`` None) is returned unchanged.
@@ -217,6 +224,15 @@ class ReferralMap:
     organisations: tuple[Organisation, ...]
     #: region id -> the region it lies in (a province lies in Vlaanderen, Vlaanderen in België)
     region_parents: Mapping[str, str] = field(default_factory=dict)
+    #: English filter labels: {"regions"|"audiences"|"kinds": {id: label}}, for the English interface
+    labels_en: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def label(self, vocabulary: str, key: str, lang: str = "nl") -> str:
+        """The label of a region, audience or kind id, in English when ``lang`` is "en" and one is
+        given; otherwise the Dutch label (or the id itself when it is unknown)."""
+        if lang == "en" and key in self.labels_en.get(vocabulary, {}):
+            return self.labels_en[vocabulary][key]
+        return getattr(self, vocabulary).get(key, key)
 
     def region_chain(self, region: str) -> tuple[str, ...]:
         """The region and every region it lies in, innermost first."""
@@ -248,6 +264,17 @@ class LearningPath:
     minutes: int
     #: percentage the post-test must reach before the certificate is issued
     post_pass_mark: int = 70
+    #: optional English title and description, shown in the English interface
+    title_en: str | None = None
+    description_en: str | None = None
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` ("en" uses ``title_en`` when given), else the Dutch title."""
+        return self.title_en if lang == "en" and self.title_en else self.title
+
+    def description_in(self, lang: str) -> str:
+        """The description in ``lang`` ("en" uses ``description_en`` when given), else the Dutch one."""
+        return self.description_en if lang == "en" and self.description_en else self.description
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from .yamlsource import parse_yaml
 AUDIENCES = ("drughulp", "seksuele-gezondheid", "jeugd-welzijn", "iedereen")
 _HEADING = re.compile(r"^##\s+(?P<title>.+?)\s*(?:\{#(?P<id>[^}\s]*)\})?\s*$")
 _FENCE = re.compile(r"^(```|~~~)")
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 def parse_module(
@@ -102,7 +103,7 @@ def _sources(f: Fields, meta) -> tuple[Source, ...]:
     for item in raw:
         if f.mapping(item, "source", raw.line) is None:
             continue
-        f.known(item, {"id", "title", "publisher", "year", "file", "url", "checked"}, "source")
+        f.known(item, {"id", "title", "publisher", "year", "file", "url", "checked", "lang"}, "source")
         sid = f.ident(item)
         title, publisher = f.get(item, "title", str), f.get(item, "publisher", str)
         year = f.get(item, "year", int, required=False)  # omitted when the source states none
@@ -113,9 +114,13 @@ def _sources(f: Fields, meta) -> tuple[Source, ...]:
         if checked is not None and not isinstance(checked, datetime.date):
             f.problem(item.line_of("checked"), "field 'checked' must be a date (YYYY-MM-DD)")
         checked = checked.isoformat() if isinstance(checked, datetime.date) else None
+        lang = f.get(item, "lang", str, required=False)  # only when the title is not in Dutch
+        if lang is not None and not _LANG.match(lang):
+            f.problem(item.line_of("lang"), f"field 'lang' must be a language code such as 'en' or 'fr', not {lang!r}")
+            lang = None
         if sid and title and publisher:
             f.unique(seen, sid, item.line, "source id")
-            out.append(Source(sid, title, publisher, year, file, url, checked))
+            out.append(Source(sid, title, publisher, year, file, url, checked, lang))
     return tuple(out)
 
 

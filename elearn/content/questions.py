@@ -186,7 +186,8 @@ def _check_twins(f: Fields, items: list[Question], lines: dict, min_form_items: 
         else:
             claimed[q.twin] = q.id
             if twin.objective != q.objective:
-                f.problem(line, f"item '{q.id}': twin '{q.twin}' tests objective '{twin.objective}', not '{q.objective}'")
+                f.problem(line, f"item '{q.id}': twin '{q.twin}' tests objective '{twin.objective}', "
+                                f"not '{q.objective}'")
             if twin.type != q.type:
                 f.problem(line, f"item '{q.id}': twin '{q.twin}' is of type '{twin.type}', not '{q.type}'")
     for q in items:

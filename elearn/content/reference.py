@@ -44,19 +44,22 @@ _ORG_FIELDS = {"id", "name", "country", "regions", "audiences", "kinds", "offer"
                "email", "contact_source", "source", "checked"}
 
 
-def _regions(f: Fields, data) -> tuple[dict, dict]:
-    """Region names and parents: ``id: Name`` or ``id: {name: Name, in: parent-id}``."""
+def _regions(f: Fields, data, english: dict) -> tuple[dict, dict]:
+    """Region names and parents: ``id: Name`` or ``id: {name: Name, en: English name, in: parent-id}``."""
     raw = f.get(data, "regions", dict, default={})
     names, parents = {}, {}
     for key, value in raw.items():
         key = str(key)
         if isinstance(value, dict):
-            f.known(value, {"name", "in"}, "region")
+            f.known(value, {"name", "en", "in"}, "region")
             name = f.get(value, "name", str)
             parent = f.get(value, "in", str, required=False)
             if parent:
                 parents[key] = parent
             names[key] = name or key
+            en = f.get(value, "en", str, required=False)
+            if en:
+                english[key] = en
         else:
             names[key] = str(value)
     for key, parent in parents.items():
@@ -104,11 +107,20 @@ def parse_referral_map(data, path: str, problems: list[Problem]) -> ReferralMap 
     f = Fields(path, problems)
     if f.mapping(data, "referral map file") is None:
         return None
-    vocab = {}
-    vocab["regions"], parents = _regions(f, data)
+    vocab, english = {}, {"regions": {}, "audiences": {}, "kinds": {}}
+    vocab["regions"], parents = _regions(f, data, english["regions"])
     for key in ("audiences", "kinds"):
         raw = f.get(data, key, dict, default={})
-        vocab[key] = {str(k): str(v) for k, v in raw.items()}
+        vocab[key] = {}
+        for k, v in raw.items():  # ``id: Label`` or ``id: {name: Label, en: English label}``
+            if isinstance(v, dict):
+                f.known(v, {"name", "en"}, key[:-1])
+                vocab[key][str(k)] = f.get(v, "name", str) or str(k)
+                en = f.get(v, "en", str, required=False)
+                if en:
+                    english[key][str(k)] = en
+            else:
+                vocab[key][str(k)] = str(v)
     orgs, seen = [], {}
     for raw in f.get(data, "organisations", list, default=[]):
         if f.mapping(raw, "organisation") is None:
@@ -140,7 +152,8 @@ def parse_referral_map(data, path: str, problems: list[Problem]) -> ReferralMap 
                                      lists["kinds"], offer, source, checked, url, phone, email,
                                      contact_source))
     return ReferralMap(MappingProxyType(vocab["regions"]), MappingProxyType(vocab["audiences"]),
-                       MappingProxyType(vocab["kinds"]), tuple(orgs), MappingProxyType(parents))
+                       MappingProxyType(vocab["kinds"]), tuple(orgs), MappingProxyType(parents),
+                       MappingProxyType({k: MappingProxyType(v) for k, v in english.items()}))
 
 
 #: post-test pass mark of a path that does not set ``post_pass_mark``
@@ -156,9 +169,12 @@ def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[Learning
     for raw in f.get(data, "paths", list, default=[]):
         if f.mapping(raw, "path") is None:
             continue
-        f.known(raw, {"slug", "title", "description", "sectors", "modules", "post_pass_mark"}, "path")
+        f.known(raw, {"slug", "title", "description", "title_en", "description_en", "sectors", "modules",
+                      "post_pass_mark"}, "path")
         slug, title = f.ident(raw, "slug"), f.get(raw, "title", str)
         description = f.get(raw, "description", str)
+        title_en = f.get(raw, "title_en", str, required=False)  # English interface, optional
+        description_en = f.get(raw, "description_en", str, required=False)
         sectors = f.str_list(raw, "sectors", required=False)
         for s in sectors:
             if s not in SECTORS:
@@ -171,7 +187,8 @@ def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[Learning
             f.problem(raw.line_of("post_pass_mark"), "post_pass_mark must be between 1 and 100")
         if slug and title and description and modules:
             f.unique(seen, slug, raw.line, "path slug")
-            out.append((LearningPath(slug, title, description, sectors, modules, 0, pass_mark), raw.line))
+            out.append((LearningPath(slug, title, description, sectors, modules, 0, pass_mark,
+                                     title_en, description_en), raw.line))
     return out
 
 

@@ -53,11 +53,26 @@ class PathStatus:
     posttest_done: bool
     survey_post_done: bool
     has_tests: bool
+    #: the best post-test score so far (percent), None before the first post-test
+    posttest_score: float | None = None
+    #: the path's post-test pass mark (percent)
+    post_pass_mark: int = 70
+
+    @property
+    def posttest_passed(self) -> bool:
+        return self.posttest_score is not None and self.posttest_score >= self.post_pass_mark
+
+    @property
+    def post_test_percent(self) -> int | None:
+        """The passing post-test score as a whole percentage, for the certificate's wording
+        (``certs.service.issue_if_complete`` reads it); None when not passed or no tests."""
+        return round(self.posttest_score) if self.has_tests and self.posttest_passed else None
 
     @property
     def complete(self) -> bool:
+        """Every module done, the post-test passed (when the path has one), the closing scale filled in."""
         return (all(m.complete for m in self.modules)
-                and (self.posttest_done or not self.has_tests)
+                and (self.posttest_passed or not self.has_tests)
                 and self.survey_post_done)
 
     @property
@@ -95,8 +110,10 @@ def module_status(course: Course, slug: str, record: LearnerRecord) -> ModuleSta
 
 def path_status(course: Course, path: LearningPath, record: LearnerRecord) -> PathStatus:
     """A path is complete when every section of its modules is read, every module quiz passed,
-    every vignette of its modules finished, and the post-test and closing confidence scale done.
+    every vignette of its modules finished, the post-test passed (its best attempt reaches the
+    path's ``post_pass_mark``) and the closing confidence scale filled in.
     The pre-test and opening scale are asked first but never block."""
+    post = record.quiz_scores.get(posttest_id(path.slug))
     return PathStatus(
         path=path,
         pretest_done=pretest_id(path.slug) in record.submitted_tests,
@@ -105,4 +122,6 @@ def path_status(course: Course, path: LearningPath, record: LearnerRecord) -> Pa
         posttest_done=posttest_id(path.slug) in record.submitted_tests,
         survey_post_done=(path.slug, "post") in record.surveys,
         has_tests=posttest_id(path.slug) in course.quizzes,
+        posttest_score=post[0] if post else None,
+        post_pass_mark=path.post_pass_mark,
     )

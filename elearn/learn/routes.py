@@ -5,12 +5,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..forms import ActionForm
+from ..certs.service import certificate_for, verify_url
 from ..course import get_course
 from ..extensions import db
+from ..forms import ActionForm
 from ..quiz.service import attempts_summary
 from . import service
 from .completion import module_status, path_status
+from .finish import after_step, complete_step
 from .forms import confidence_form
 from .progress import load_record, mark_read, read_sections, resume_section
 
@@ -75,13 +77,16 @@ def read(slug: str, section_id: str):
     if module.section(section_id) is None:
         abort(404)
     mark_read(current_user.id, module, section_id)
-    db.session.commit()
-    if request.headers.get("X-Requested-With") == "fetch":
-        return "", 204
     index = module.section_ids.index(section_id)
     if index + 1 < len(module.sections):
-        return redirect(url_for(".section", slug=slug, section_id=module.sections[index + 1].id))
-    return redirect(url_for(".sources", slug=slug))
+        following = url_for(".section", slug=slug, section_id=module.sections[index + 1].id)
+    else:
+        following = url_for(".sources", slug=slug)
+    done = complete_step()
+    if request.headers.get("X-Requested-With") == "fetch":
+        # Read by scrolling (site.js): the header says where to go when this completed the path.
+        return "", 204, {"X-Completed": done} if done else {}
+    return redirect(done or following)
 
 
 @bp.route("/paths")
@@ -109,21 +114,48 @@ def choose(slug: str):
 @bp.route("/paths/<slug>")
 @login_required
 def path(slug: str):
-    from ..certs.service import certificate_for, issue_if_complete
-
+    """The path's checklist and, once issued, its certificate. Changes nothing (404: no such path)."""
     course = get_course()
     lp = course.path(slug)
     if lp is None:
         abort(404)
     record = load_record(current_user.id)
     status = path_status(course, lp, record)
-    certificate = certificate_for(current_user.id, slug)
-    if status.complete and certificate is None:
-        certificate = issue_if_complete(current_user, lp, status)
-        db.session.commit()
     return render_template("learn/path.html", path=lp, status=status, record=record,
-                           course=course, certificate=certificate, form=ActionForm(),
-                           modules={m: course.module(m) for m in lp.modules})
+                           course=course, certificate=certificate_for(current_user.id, slug),
+                           form=ActionForm(), modules={m: course.module(m) for m in lp.modules})
+
+
+@bp.route("/paths/<slug>/complete", methods=["POST"])
+@login_required
+def complete(slug: str):
+    """Issue the certificate of a path whose steps are all done (for a path completed before the
+    certificate could be issued on its last step). Redirects to the completion page or the path."""
+    if get_course().path(slug) is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service.choose_path(current_user, slug)
+    if certificate_for(current_user.id, slug) is not None:
+        return redirect(url_for(".completed", slug=slug))
+    return after_step(url_for(".path", slug=slug))
+
+
+@bp.route("/paths/<slug>/done")
+@login_required
+def completed(slug: str):
+    """The completion page: the certificate ready to download and its verify link.
+    Redirects to the path while there is no certificate (404: no such path)."""
+    course = get_course()
+    lp = course.path(slug)
+    if lp is None:
+        abort(404)
+    certificate = certificate_for(current_user.id, slug)
+    if certificate is None:
+        return redirect(url_for(".path", slug=slug))
+    status = path_status(course, lp, load_record(current_user.id))
+    return render_template("learn/completed.html", path=lp, certificate=certificate, status=status,
+                           verify_url=verify_url(certificate.code))
 
 
 @bp.route("/paths/<slug>/confidence/<phase>", methods=["GET", "POST"])
@@ -147,9 +179,8 @@ def confidence(slug: str, phase: str):
         values = {item.id: int(getattr(form, f"item_{item.id}").data) for item in course.confidence.items}
         service.save_survey(current_user.id, slug, phase, values)
         service.choose_path(current_user, slug)
-        db.session.commit()
         flash(_("Bedankt, je antwoorden zijn opgeslagen."), "success")
-        return redirect(url_for(".confidence", slug=slug, phase=phase))
+        return after_step(url_for(".confidence", slug=slug, phase=phase))
     return render_template("learn/confidence.html", path=lp, scale=course.confidence, form=form,
                            phase=phase), 400 if form.is_submitted() else 200
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..certs.service import certificate_for, issue_if_complete
+from ..content import Course
 from ..extensions import db
-from ..models import PathEnrollment, SurveyAnswer, SurveyResponse, User
+from ..models import Certificate, PathEnrollment, SurveyAnswer, SurveyResponse, User, utcnow
+from .completion import path_status
+from .progress import load_record
 
 
 def choose_path(user: User, slug: str) -> None:
@@ -43,3 +47,34 @@ def save_survey(user_id: int, path_slug: str, phase: str, values: dict[str, int]
     except IntegrityError:
         return False
     return True
+
+
+def complete_paths(user: User, course: Course) -> Certificate | None:
+    """Finish every path of the learner that is now complete: stamp the enrolment and issue the
+    certificate once. Called on each POST that can complete a last step (reading, a quiz or
+    test submitted, a vignette ending, the closing scale); never on a GET.
+
+    Returns the certificate issued by this call, or None when nothing was newly completed.
+    """
+    open_slugs = set(db.session.scalars(select(PathEnrollment.path_slug).where(
+        PathEnrollment.user_id == user.id, PathEnrollment.completed_at.is_(None))))
+    if user.active_path and certificate_for(user.id, user.active_path) is None:
+        open_slugs.add(user.active_path)
+    paths = [p for p in course.paths if p.slug in open_slugs]
+    if not paths:
+        return None
+    record = load_record(user.id)
+    issued = None
+    for lp in paths:
+        status = path_status(course, lp, record)
+        if not status.complete:
+            continue
+        enrolment = db.session.scalar(select(PathEnrollment).where(
+            PathEnrollment.user_id == user.id, PathEnrollment.path_slug == lp.slug))
+        if enrolment is not None and enrolment.completed_at is None:
+            enrolment.completed_at = utcnow()
+        had = certificate_for(user.id, lp.slug)
+        cert = issue_if_complete(user, lp, status)
+        if had is None and cert is not None and issued is None:
+            issued = cert
+    return issued

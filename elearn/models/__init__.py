@@ -4,11 +4,11 @@ from .base import utcnow
 from .certificate import Certificate
 from .cohort import Cohort, CohortMember, CohortTrainer
 from .progress import ModulePosition, PathEnrollment, SectionRead, SurveyAnswer, SurveyResponse
-from .quiz import AttemptAnswer, QuizAttempt, VignetteRun, VignetteStep
+from .quiz import AttemptAnswer, FormAssignment, QuizAttempt, VignetteRun, VignetteStep
 from .user import ROLES, SECTORS, User
 
 __all__ = [
     "AuditEvent", "AttemptAnswer", "Certificate", "Cohort", "CohortMember", "CohortTrainer",
     "ModulePosition", "PathEnrollment", "QuizAttempt", "ROLES", "SECTORS", "SectionRead",
-    "SurveyAnswer", "SurveyResponse", "User", "VignetteRun", "VignetteStep", "utcnow",
+    "SurveyAnswer", "SurveyResponse", "FormAssignment", "User", "VignetteRun", "VignetteStep", "utcnow",
 ]

@@ -35,6 +35,28 @@ class QuizAttempt(db.Model):
     #: percentage 0-100, set on submission
     score: Mapped[float | None]
     passed: Mapped[bool | None]
+    #: path tests only: the parallel form ("A" or "B") this attempt took
+    form: Mapped[str | None] = mapped_column(String(1))
+
+
+class FormAssignment(db.Model):
+    """Which parallel form a learner takes as the pre-test of a path (the other is the post-test).
+
+    Assigned once, at the first path test, alternating within the learner's cohort so that half
+    take A first and half B first.
+    """
+
+    __tablename__ = "test_form_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "path_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    path_slug: Mapped[str] = mapped_column(String(60))
+    #: "A" or "B": the pre-test form; the post-test uses the other one
+    pre_form: Mapped[str] = mapped_column(String(1))
+    #: the cohort whose balance decided the assignment (None outside a cohort)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
+    assigned_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
 
 
 class AttemptAnswer(db.Model):
@@ -70,6 +92,8 @@ class VignetteRun(db.Model):
     trust: Mapped[int] = mapped_column(default=0)
     safety: Mapped[int] = mapped_column(default=0)
     referral: Mapped[int] = mapped_column(default=0)
+    #: seed of this run's shuffled choice order (None for runs from before it was stored)
+    seed: Mapped[int | None]
 
 
 class VignetteStep(db.Model):

@@ -5,11 +5,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..forms import ActionForm
 from ..course import get_course
 from ..extensions import db
+from ..forms import ActionForm
+from ..learn.finish import after_step
 from . import service, vignette_service
-from .types import InvalidAnswer, question_type, score_question
+from .types import InvalidAnswer, score_question
 
 bp = Blueprint("quiz", __name__)
 
@@ -26,8 +27,9 @@ def _quiz_or_404(quiz_id: str):
 def overview(quiz_id: str):
     course = get_course()
     quiz = _quiz_or_404(quiz_id)
-    return render_template("quiz/overview.html", quiz=quiz, course=course,
-                           summary=service.attempts_summary(current_user.id, quiz.id), form=ActionForm())
+    summary = service.attempts_summary(current_user.id, quiz.id)
+    return render_template("quiz/overview.html", quiz=quiz, course=course, summary=summary,
+                           may_start=service.may_start(quiz, summary), form=ActionForm())
 
 
 @bp.route("/quiz/<quiz_id>/start", methods=["POST"])
@@ -47,9 +49,10 @@ def start(quiz_id: str):
 
 
 def _own_attempt(attempt_id: int):
-    """The signed-in learner's attempt and its quiz; 404 for anyone else's."""
+    """The signed-in learner's attempt and its quiz (a path test narrowed to the attempt's
+    parallel form); 404 for anyone else's."""
     attempt = service.get_attempt(attempt_id, current_user.id)
-    return attempt, _quiz_or_404(attempt.quiz_id)
+    return attempt, _quiz_or_404(attempt.quiz_id).for_form(attempt.form)
 
 
 @bp.route("/attempt/<int:attempt_id>/<int:number>", methods=["GET", "POST"])
@@ -71,7 +74,7 @@ def question(attempt_id: int, number: int):
         if not form.validate_on_submit():
             abort(400)
         try:
-            response = question_type(current).parse(current, request.form)
+            response = service.parse_answer(current, attempt.seed, request.form)
         except InvalidAnswer:
             error = _("Dat antwoord hoort niet bij deze vraag. Kies een van de getoonde mogelijkheden; er is niets opgeslagen.")
             status = 400
@@ -88,7 +91,7 @@ def question(attempt_id: int, number: int):
     return render_template("quiz/question.html", attempt=attempt, quiz=quiz,
                            shown=service.shown_question(current, attempt.seed),
                            number=number, total=len(order), response=responses.get(current.id),
-                           answered=sum(1 for q in order if q.id in responses),
+                           answered=len(service.answered_ids(responses) & {q.id for q in order}),
                            form=form, error=error), status
 
 
@@ -98,20 +101,21 @@ def confirm(attempt_id: int):
     attempt, quiz = _own_attempt(attempt_id)
     form = ActionForm()
     if request.method == "POST" and form.validate_on_submit():
-        if attempt.submitted_at is None:
-            service.submit_attempt(attempt, quiz)
-            db.session.commit()
+        if attempt.submitted_at is None and service.submit_attempt(attempt, quiz):
+            return after_step(url_for(".review", attempt_id=attempt.id))
         return redirect(url_for(".review", attempt_id=attempt.id))
     if attempt.submitted_at is not None:
         return redirect(url_for(".review", attempt_id=attempt.id))
     responses = service.load_responses(attempt.id)
     return render_template("quiz/confirm.html", attempt=attempt, quiz=quiz,
-                           shown=service.shown_questions(quiz, attempt.seed), responses=responses, form=form)
+                           shown=service.shown_questions(quiz, attempt.seed),
+                           answered=service.answered_ids(responses), form=form)
 
 
 @bp.route("/attempt/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int):
+    """The scored attempt with feedback; 404 for anyone else's attempt."""
     course = get_course()
     attempt, quiz = _own_attempt(attempt_id)
     if attempt.submitted_at is None:
@@ -120,32 +124,20 @@ def review(attempt_id: int):
     responses = service.load_responses(attempt.id)
     credits = {s.question.id: score_question(s.question, responses.get(s.question.id), quiz.partial_credit)
                for s in shown}
+    summary = service.attempts_summary(current_user.id, quiz.id)
     gains = missed_modules = None
-    if quiz.kind == "pretest":
+    if quiz.kind == "pretest" or (quiz.kind == "posttest" and not attempt.passed):
         missed_modules = sorted({s.question.module for s in shown if credits[s.question.id] < 1},
                                 key=lambda m: course.module(m).order)
     if quiz.kind == "posttest":
-        gains = _gains(course, quiz, attempt)
+        gains = service.gains_for(course, current_user.id, quiz)
+    # A post-test below the pass mark keeps its key hidden until the learner passes: a retake
+    # (same form, reshuffled) then measures knowledge, not memory of the answers.
+    reveal = quiz.kind != "posttest" or summary.passed
     return render_template("quiz/review.html", attempt=attempt, quiz=quiz, shown=shown,
-                           responses=responses, credits=credits, course=course,
+                           responses=responses, credits=credits, course=course, reveal=reveal,
+                           may_retake=service.may_start(quiz, summary),
                            missed_modules=missed_modules, gains=gains, form=ActionForm())
-
-
-def _gains(course, post_quiz, post_attempt):
-    """Pre vs post percentage per module for this learner, when both tests were taken."""
-    from ..content import pretest_id
-    path_slug = post_quiz.id.removeprefix("post-")
-    pre_quiz = course.quizzes.get(pretest_id(path_slug))
-    pre = None
-    if pre_quiz:
-        from sqlalchemy import select
-        from ..models import QuizAttempt
-        pre = db.session.scalar(select(QuizAttempt).where(
-            QuizAttempt.user_id == current_user.id, QuizAttempt.quiz_id == pre_quiz.id,
-            QuizAttempt.submitted_at.is_not(None)).order_by(QuizAttempt.id).limit(1))
-    post_scores = service.module_scores(post_quiz, service.load_responses(post_attempt.id))
-    pre_scores = service.module_scores(pre_quiz, service.load_responses(pre.id)) if pre else {}
-    return [(course.module(m), pre_scores.get(m), post_scores[m]) for m in post_scores]
 
 
 @bp.route("/vignettes/<vignette_id>")
@@ -186,16 +178,16 @@ def run(run_id: int):
         if not form.validate_on_submit():
             abort(400)
         try:
-            vignette_service.choose(run, v, request.form.get("node", ""), request.form.get("choice", ""))
+            vignette_service.choose_shown(run, v, request.form.get("node", ""), request.form.get("choice", ""))
         except vignette_service.InvalidChoice:
             error, status = _("Die keuze hoort niet bij deze situatie. Kies een van de getoonde antwoorden."), 400
         else:
             current_user.note_activity()
-            db.session.commit()
-            return redirect(url_for(".run", run_id=run.id))
+            return after_step(url_for(".run", run_id=run.id))
     steps = vignette_service.taken_steps(run, v)
     node = v.nodes[run.node_id]
     return render_template("quiz/run.html", vignette=v, run=run, node=node, steps=steps,
+                           choices=vignette_service.shown_choices(run, node),
                            last=steps[-1] if steps else None, form=form, error=error,
                            best=vignette_service.best_choices(v, steps) if node.ending else None,
                            module=get_course().module(v.module)), status

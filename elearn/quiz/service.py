@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import Conflict
-from sqlalchemy import DateTime, Integer, String, Text, bindparam, func, select, update
+from sqlalchemy import DateTime, Integer, String, Text, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ..content.model import Option, Question, Quiz
 from ..extensions import db
 from ..models import AttemptAnswer, QuizAttempt, utcnow
-from .types import score_attempt, score_question
+from . import parallel
+from .types import question_type, score_attempt, score_question
 
 
 class AttemptLimitReached(Exception):
@@ -32,11 +33,30 @@ class AttemptClosed(Conflict):
 
 @dataclass(frozen=True)
 class ShownQuestion:
-    """A question with its options (or matching choices) in the attempt's stored order."""
+    """A question with its options (or matching choices) in the attempt's stored order.
+
+    The form posts an option's (or right-hand side's) position in this order, counted from 1,
+    never its content id: the page source gives nothing away about the key.
+    """
 
     question: Question
     options: tuple[Option, ...]
-    rights: tuple[tuple[str, str], ...]  # (value, text) for matching
+    rights: tuple[tuple[str, str], ...]  # (right id, text) for matching
+
+    def option_at(self, value: str) -> str | None:
+        """The option id shown at position ``value`` ("1", "2", ...), None when there is none."""
+        return _at(self.options, value, lambda o: o.id)
+
+    def right_at(self, value: str) -> str | None:
+        """The matching right-hand side id shown at position ``value``."""
+        return _at(self.rights, value, lambda r: r[0])
+
+
+def _at(items, value: str, key):
+    if not (isinstance(value, str) and value.isdigit()):
+        return None
+    index = int(value)
+    return key(items[index - 1]) if 1 <= index <= len(items) else None
 
 
 def question_order(quiz: Quiz, seed: int) -> list[Question]:
@@ -61,6 +81,21 @@ def shown_questions(quiz: Quiz, seed: int) -> list[ShownQuestion]:
     return [shown_question(q, seed) for q in question_order(quiz, seed)]
 
 
+def parse_answer(question: Question, seed: int, form) -> object:
+    """The response (content ids) a posted question form stands for; raises ``InvalidAnswer``."""
+    return question_type(question).parse(shown_question(question, seed), form)
+
+
+def is_answered(response) -> bool:
+    """One rule for the header count, the overview and the review: an empty answer is no answer."""
+    return bool(response)
+
+
+def answered_ids(responses: dict) -> set[str]:
+    """Ids of the questions with a real answer (a skipped question saves an empty one)."""
+    return {qid for qid, response in responses.items() if is_answered(response)}
+
+
 def get_attempt(attempt_id: int, user_id: int) -> QuizAttempt:
     """The learner's own attempt; 404 for anyone else's (no hint that it exists)."""
     attempt = db.session.get(QuizAttempt, attempt_id)
@@ -75,19 +110,30 @@ def open_attempt(user_id: int, quiz_id: str) -> QuizAttempt | None:
         QuizAttempt.submitted_at.is_(None)))
 
 
+def may_start(quiz: Quiz, summary: AttemptsSummary) -> bool:
+    """Whether a new attempt may start: the pre-test once, the post-test until it is passed,
+    a module quiz within its ``max_attempts``."""
+    if quiz.kind == "pretest":
+        return summary.count == 0
+    if quiz.kind == "posttest":
+        return not summary.passed
+    return not quiz.max_attempts or summary.count < quiz.max_attempts
+
+
 def start_attempt(user_id: int, quiz: Quiz) -> QuizAttempt:
-    """Resume the open attempt or start a new one (raises ``AttemptLimitReached``)."""
+    """Resume the open attempt or start a new one (raises ``AttemptLimitReached``).
+
+    A path test takes the parallel form assigned to the learner (see ``parallel.form_for``).
+    """
     existing = open_attempt(user_id, quiz.id)
     if existing:
         return existing
-    done = db.session.scalar(select(func.count()).select_from(QuizAttempt).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz.id))
-    single_go = quiz.kind in ("pretest", "posttest")
-    if (single_go and done) or (quiz.max_attempts and done >= quiz.max_attempts):
+    if not may_start(quiz, attempts_summary(user_id, quiz.id)):
         raise AttemptLimitReached(quiz.id)
+    form = parallel.form_for(user_id, quiz) if quiz.forms else None
     try:
         with db.session.begin_nested():
-            attempt = QuizAttempt(user_id=user_id, quiz_id=quiz.id, kind=quiz.kind,
+            attempt = QuizAttempt(user_id=user_id, quiz_id=quiz.id, kind=quiz.kind, form=form,
                                   seed=secrets.randbelow(2**31), content_version=quiz.version)
             db.session.add(attempt)
     except IntegrityError:  # another tab started it at the same moment
@@ -195,6 +241,18 @@ def attempts_summary(user_id: int, quiz_id: str) -> AttemptsSummary:
         count=len(done), best=max((r.score for r in done), default=None),
         last=done[-1].score if done else None, passed=any(r.passed for r in done),
         open_id=open_row.id if open_row else None)
+
+
+def gains_for(course, user_id: int, post_quiz: Quiz):
+    """(module, pre %, post %) rows for a learner's post-test review: the first pre-test against
+    the first post-test (retakes never change the gain), over matched objectives."""
+    path_slug = parallel.path_of(post_quiz)
+    pre_quiz = course.quizzes.get(f"pre-{path_slug}")
+    gains = parallel.knowledge_gain(user_id, pre_quiz, course.quizzes[post_quiz.id])
+    if not gains:
+        return []
+    rows = [(course.module(m), pre, post) for m, (pre, post) in gains.items()]
+    return sorted(rows, key=lambda row: row[0].order)
 
 
 def module_scores(quiz: Quiz, responses: dict) -> dict[str, float]:

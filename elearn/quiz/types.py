@@ -1,7 +1,9 @@
 """Question types: one class each, registered by name. Each parses form input and scores it.
 
 Responses are JSON-able: a list of option ids, or for matching a mapping left-id -> right-id.
-Scoring is pure: (question, response, partial_credit) -> credit between 0 and 1.
+Forms post positions in the attempt's shown order (``ShownQuestion``), never content ids;
+``parse`` turns them back into ids. Scoring is pure: (question, response, partial_credit) ->
+credit between 0 and 1.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ class QuestionType:
     name = ""
     template = ""
 
-    def parse(self, question: Question, form: Mapping) -> Any:
+    def parse(self, shown, form: Mapping) -> Any:
+        """The response for a posted form; ``shown`` is the question as the attempt shows it."""
         raise NotImplementedError
 
     def score(self, question: Question, response: Any, partial_credit: bool = True) -> float:
@@ -31,13 +34,14 @@ class QuestionType:
 class SingleChoice(QuestionType):
     name, template = "single", "quiz/types/choice.html"
 
-    def parse(self, question, form):
+    def parse(self, shown, form):
         value = form.get("answer")
         if value is None:
             return []
-        if value not in {o.id for o in question.options}:
+        option_id = shown.option_at(value)
+        if option_id is None:
             raise InvalidAnswer(value)
-        return [value]
+        return [option_id]
 
     def score(self, question, response, partial_credit=True):
         return 1.0 if response and len(response) == 1 and self.is_correct_option(question, response[0]) else 0.0
@@ -46,16 +50,25 @@ class SingleChoice(QuestionType):
 class TrueFalse(SingleChoice):
     name, template = "truefalse", "quiz/types/truefalse.html"
 
+    def parse(self, shown, form):
+        # "waar" / "niet waar" are the answers themselves, always in that order: nothing to hide.
+        value = form.get("answer")
+        if value is None:
+            return []
+        if value not in ("true", "false"):
+            raise InvalidAnswer(value)
+        return [value]
+
 
 class MultipleResponse(QuestionType):
     name, template = "multiple", "quiz/types/choice.html"
 
-    def parse(self, question, form):
+    def parse(self, shown, form):
         values = form.getlist("answer") if hasattr(form, "getlist") else list(form.get("answer", []))
-        known = {o.id for o in question.options}
-        if any(v not in known for v in values) or len(set(values)) != len(values):
+        ids = [shown.option_at(v) for v in values]
+        if None in ids or len(set(ids)) != len(ids):
             raise InvalidAnswer(",".join(values))
-        return sorted(values)
+        return sorted(ids)
 
     def score(self, question, response, partial_credit=True):
         correct = {o.id for o in question.options if o.correct}
@@ -73,15 +86,15 @@ class Matching(QuestionType):
     def right_ids(question: Question) -> list[str]:
         return [p.id for p in question.pairs] + [f"extra-{i}" for i in range(len(question.extra_rights))]
 
-    def parse(self, question, form):
-        allowed = set(self.right_ids(question))
+    def parse(self, shown, form):
         response = {}
-        for pair in question.pairs:
+        for pair in shown.question.pairs:
             value = form.get(f"match-{pair.id}") or ""
-            if value and value not in allowed:
-                raise InvalidAnswer(value)
             if value:
-                response[pair.id] = value
+                right_id = shown.right_at(value)
+                if right_id is None:
+                    raise InvalidAnswer(value)
+                response[pair.id] = right_id
         return response
 
     def score(self, question, response, partial_credit=True):

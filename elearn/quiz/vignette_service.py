@@ -1,12 +1,14 @@
 """Branching vignettes: runs, steps and the debrief summary."""
 from __future__ import annotations
 
+import random
+import secrets
 from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import func, select, update
 
-from ..content.model import Choice, Vignette
+from ..content.model import Choice, Node, Vignette
 from ..extensions import db
 from ..models import VignetteRun, VignetteStep, utcnow
 
@@ -32,10 +34,29 @@ def latest_run(user_id: int, vignette_id: str) -> VignetteRun | None:
 def start_run(user_id: int, vignette: Vignette) -> VignetteRun:
     """A new walk from the start (replays keep the earlier runs)."""
     run = VignetteRun(user_id=user_id, vignette_id=vignette.id, content_version=vignette.version,
-                      node_id=vignette.start)
+                      node_id=vignette.start, seed=secrets.randbelow(2**31))
     db.session.add(run)
     db.session.flush()
     return run
+
+
+def shown_choices(run: VignetteRun, node: Node) -> tuple[Choice, ...]:
+    """The node's choices in this run's order: shuffled per run, the same on every reload, back
+    and replay of the run (runs from before the seed was stored use their id)."""
+    choices = list(node.choices)
+    seed = run.seed if run.seed is not None else run.id
+    random.Random(f"{seed}:{node.id}").shuffle(choices)
+    return tuple(choices)
+
+
+def choose_shown(run: VignetteRun, vignette: Vignette, node_id: str, position: str) -> bool:
+    """Apply the choice the learner picked by its position ("1", "2", ...) in the run's shown
+    order; the form never carries the content's choice id. See ``choose`` for the result."""
+    node = vignette.nodes.get(node_id)
+    choice_id = ""
+    if node is not None and position.isdigit() and 1 <= int(position) <= len(node.choices):
+        choice_id = shown_choices(run, node)[int(position) - 1].id
+    return choose(run, vignette, node_id, choice_id)
 
 
 def choose(run: VignetteRun, vignette: Vignette, node_id: str, choice_id: str) -> bool:
@@ -76,6 +97,8 @@ def choose(run: VignetteRun, vignette: Vignette, node_id: str, choice_id: str) -
 class TakenStep:
     node_html: str
     choice: Choice
+    #: every choice of that decision point, in the order this run showed them
+    shown: tuple[Choice, ...] = ()
 
 
 def taken_steps(run: VignetteRun, vignette: Vignette) -> list[TakenStep]:
@@ -87,7 +110,7 @@ def taken_steps(run: VignetteRun, vignette: Vignette) -> list[TakenStep]:
         node = vignette.nodes.get(s.node_id)
         choice = node.choice(s.choice_id) if node else None
         if choice:
-            out.append(TakenStep(node.html, choice))
+            out.append(TakenStep(node.html, choice, shown_choices(run, node)))
     return out
 
 

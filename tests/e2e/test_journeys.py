@@ -11,41 +11,64 @@ from .checks import check_page
 PASSWORD = "e2e-wachtwoord-2026"
 
 
-def _question_index(course):
-    return {q.id: q for quiz in course.quizzes.values() for q in quiz.questions}
+def _shown_question(live, page):
+    """The question on the page as the attempt shows it (its options in the attempt's order)."""
+    from elearn.models import QuizAttempt
+    from elearn.quiz.service import shown_questions
+
+    attempt_id, number = map(int, re.search(r"/attempt/(\d+)/(\d+)", page.url).groups())
+    with live.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        quiz = live.extensions["course"].quizzes[attempt.quiz_id].for_form(attempt.form)
+        return shown_questions(quiz, attempt.seed)[number - 1]
 
 
-def _fill(page, question, correct: bool):
-    if question.type in ("single", "truefalse"):
+def _run_position(live, page, node, choice) -> str:
+    """The form value of a vignette choice: its position in the run's shown order."""
+    from elearn.models import VignetteRun
+    from elearn.quiz.vignette_service import shown_choices
+
+    run_id = int(re.search(r"/vignettes/run/(\d+)", page.url).group(1))
+    with live.app_context():
+        shown = shown_choices(db.session.get(VignetteRun, run_id), node)
+    return str([c.id for c in shown].index(choice.id) + 1)
+
+
+def _fill(page, shown, correct: bool):
+    """Answer as a learner clicks: forms post positions in the shown order, not option ids."""
+    question = shown.question
+    if question.type == "truefalse":
         option = next(o for o in question.options if o.correct == correct)
         page.check(f"input[name=answer][value='{option.id}']")
+    elif question.type == "single":
+        position = next(i for i, o in enumerate(shown.options, 1) if o.correct == correct)
+        page.check(f"input[name=answer][value='{position}']")
     elif question.type == "multiple":
-        for o in question.options:
-            box = page.locator(f"input[name=answer][value='{o.id}']")
+        for i, o in enumerate(shown.options, 1):
+            box = page.locator(f"input[name=answer][value='{i}']")
             box.check() if o.correct == correct else box.uncheck()
     else:
+        position = {rid: str(i) for i, (rid, _text) in enumerate(shown.rights, 1)}
         ids = [p.id for p in question.pairs]
         for i, pair in enumerate(question.pairs):
-            page.select_option(f"#match-{pair.id}", pair.id if correct else ids[(i + 1) % len(ids)])
+            page.select_option(f"#match-{pair.id}", position[pair.id if correct else ids[(i + 1) % len(ids)]])
 
 
 def take_quiz(page, live, quiz_id: str, correct: bool, name: str):
     """Start (or retake) a quiz from its overview page and submit it; returns the review page text."""
-    index = _question_index(live.extensions["course"])
     page.goto(f"/quiz/{quiz_id}")
     check_page(page, f"{name}-overview")
     page.locator("main button[type=submit]").first.click()
     first = True
     while "/submit" not in page.url:
-        qid = page.locator("fieldset[data-question]").get_attribute("data-question")
         if first:
             check_page(page, f"{name}-question")
             first = False
-        _fill(page, index[qid], correct)
+        _fill(page, _shown_question(live, page), correct)
         page.click("button[name=go][value=next]")
     check_page(page, f"{name}-confirm")
     page.click("main form[data-submit-once] button")
-    page.wait_for_url(re.compile(r"/review$"))
+    page.wait_for_url(re.compile(r"/review$|/done$"))
     check_page(page, f"{name}-review")
     return page.inner_text("main")
 
@@ -59,7 +82,7 @@ def walk_vignette(page, live, vignette_id: str, name: str):
         node = vignette.nodes[page.locator("input[name=node]").get_attribute("value")]
         best = max(node.choices, key=lambda c: sum(c.scores.values()))
         check_page(page, f"{name}-step")
-        page.check(f"input[name=choice][value='{best.id}']")
+        page.check(f"input[name=choice][value='{_run_position(live, page, node, best)}']")
         page.click("main form.question-form button[type=submit]")
     assert "Nabespreking" in page.inner_text("main")
     check_page(page, f"{name}-debrief")
@@ -132,6 +155,8 @@ def test_jac_worker_completes_the_basis_path(new_page, live):
     post = take_quiz(page, live, "post-basis", correct=True, name="posttest")
     assert "Wat je bijleerde per module" in post
     fill_confidence(page, "basis", "post", 4, "confidence-post")
+    assert page.url.endswith("/paths/basis/done")  # the last step lands on the completion page
+    assert "Je getuigschrift staat klaar" in page.inner_text("main")
 
     page.goto("/paths/basis")
     assert "Traject afgerond" in page.inner_text("main")
@@ -213,7 +238,6 @@ def test_quiz_and_vignette_with_keyboard_only(new_page, live):
         db.session.commit()
     page = new_page()
     log_in(page, "keys.e2e@example.org")
-    index = _question_index(live.extensions["course"])
 
     def tab_to(selector):
         for _ in range(200):
@@ -227,25 +251,28 @@ def test_quiz_and_vignette_with_keyboard_only(new_page, live):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/attempt/\d+/1$"))
     while "/submit" not in page.url:
-        question = index[page.locator("fieldset[data-question]").get_attribute("data-question")]
+        shown = _shown_question(live, page)
+        question = shown.question
         if question.type in ("single", "truefalse"):
-            target = next(o for o in question.options if o.correct)
+            target = next(o for o in question.options if o.correct).id if question.type == "truefalse" else \
+                str(next(i for i, o in enumerate(shown.options, 1) if o.correct))
             tab_to("input[name=answer]")
             for _ in range(10):
-                if page.evaluate("document.activeElement.value") == target.id:
+                if page.evaluate("document.activeElement.value") == target:
                     break
                 page.keyboard.press("ArrowDown")
             page.keyboard.press("Space")
         elif question.type == "multiple":
-            for o in question.options:
+            for i, o in enumerate(shown.options, 1):
                 if o.correct:
-                    tab_to(f"input[name=answer][value='{o.id}']")
+                    tab_to(f"input[name=answer][value='{i}']")
                     page.keyboard.press("Space")
         else:
+            position = {rid: str(i) for i, (rid, _text) in enumerate(shown.rights, 1)}
             for pair in question.pairs:
                 tab_to(f"#match-{pair.id}")
                 for _ in range(20):
-                    if page.evaluate("document.activeElement.value") == pair.id:
+                    if page.evaluate("document.activeElement.value") == position[pair.id]:
                         break
                     page.keyboard.press("ArrowDown")
         tab_to("button[name=go][value=next]")
@@ -264,9 +291,10 @@ def test_quiz_and_vignette_with_keyboard_only(new_page, live):
     while page.locator("input[name=node]").count():
         node = vignette.nodes[page.locator("input[name=node]").get_attribute("value")]
         best = max(node.choices, key=lambda c: sum(c.scores.values()))
+        target = _run_position(live, page, node, best)
         tab_to("input[name=choice]")
         for _ in range(10):
-            if page.evaluate("document.activeElement.value") == best.id:
+            if page.evaluate("document.activeElement.value") == target:
                 break
             page.keyboard.press("ArrowDown")
         page.keyboard.press("Space")

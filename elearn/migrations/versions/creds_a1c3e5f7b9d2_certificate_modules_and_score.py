@@ -1,13 +1,13 @@
 """Certificates record the modules they cover and the post-test score.
 
 Revision ID: creds_a1c3e5f7b9d2
-Revises: 79de3c44b054
+Revises: assess0a1b2c
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "creds_a1c3e5f7b9d2"
-down_revision = "79de3c44b054"
+down_revision = "assess0a1b2c"
 branch_labels = None
 depends_on = None
 

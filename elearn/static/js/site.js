@@ -15,6 +15,10 @@
             credentials: "same-origin",
             headers: { "X-Requested-With": "fetch" },
             body: new FormData(marker)
+          }).then(function (response) {
+            // Reading this section completed the path: show the completion page.
+            var done = response.headers.get("X-Completed");
+            if (done) { window.location.assign(done); }
           }).catch(function () { sent = false; });
           observer.disconnect();
         }
