@@ -123,7 +123,7 @@ def create_app() -> Flask:
             "INSERT INTO attempt_answers (attempt_id, question_id, response, saved_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (attempt_id, question_id) DO UPDATE SET response = excluded.response, "
             "saved_at = excluded.saved_at"),
-            (attempt_id, f"baseline-{number}", response, datetime.datetime.now(datetime.timezone.utc)
+            (attempt_id, f"baseline-{number}", response, datetime.datetime.now(datetime.UTC)
              .replace(tzinfo=None)))
         conn.commit()
         return redirect(f"/answer/{attempt_id}/{number + 1}")

@@ -109,7 +109,7 @@ def table(results: list[dict]) -> str:
     lines = ["| learners | dashboard | summary | item analysis (responses, items CSV) | CSV export | XLSX export |",
              "| --- | --- | --- | --- | --- | --- |"]
     for r in results:
-        def cell(key):
+        def cell(key, r=r):
             m = r[key]
             size = f", {m['bytes'] / 1e6:.1f} MB, peak {m['peak_mb']:.1f} MB" if "peak_mb" in m else ""
             return f"{m['ms']:.0f} ms, {m['queries']} q{size}"

@@ -191,7 +191,7 @@ def run(args) -> int:
                 reply = on(server, f"/verify/{code}")
                 value = reply.headers.get("X-RateLimit-Remaining")
                 remaining.append(int(value) if value and value.isdigit() else None)
-            steps = [x - y for x, y in zip(remaining, remaining[1:]) if x is not None and y is not None]
+            steps = [x - y for x, y in zip(remaining, remaining[1:], strict=False) if x is not None and y is not None]
             # each request on either instance takes one from the same counter (a window may reset once)
             check(len(steps) == 3 and sum(1 for d in steps if d == 1) >= 2,
                   "rate limits are shared: /verify's remaining count goes down across A and B",

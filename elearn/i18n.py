@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from . import speed
 
-
 #: the regional variant used for dates and numbers; translations are looked up by language
 REGIONS = {"nl": "nl_BE", "en": "en_GB"}
 

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import datetime
 
+from conftest import logged_in, make_user, post_form
 from sqlalchemy import event
 
 from elearn.auth.current import SignedInUser, load_signed_in_user
 from elearn.extensions import db
 from elearn.models import User, utcnow
-
-from conftest import logged_in, make_user, post_form
 
 
 def _loaded(user: SignedInUser) -> bool:
