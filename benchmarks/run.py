@@ -48,6 +48,10 @@ from webclient import Browser, NoRedirect, open_url, parse_form, valid_answer  #
 
 BENCH_DATABASE = "kruispunt_bench"
 HOST = "127.0.0.1"
+#: what each same-work baseline of baseline_app.py does
+BASELINE_NAMES = {"module_page": "session, user + 10 rows, 8 KB page in layout",
+                  "answer_save": "session, 1 upsert, commit, redirect",
+                  "verify": "1 row by code, page in layout"}
 STARTUP_SNIPPET = """
 import json, time
 t0 = time.perf_counter()
@@ -92,7 +96,8 @@ class Row:
     rps: float | None = None
     p50_ms: float | None = None
     p99_ms: float | None = None
-    ratio: float | None = None       # requests/s relative to the baseline
+    ratio: float | None = None       # requests/s relative to the same-work baseline
+    floor_ratio: float | None = None  # requests/s relative to the floor (bare Flask, one template)
     ms: float | None = None          # median time for the single-shot rows
     result: str = ""                 # PASS | MISS | ERROR | n/a | ref
     note: str = ""
@@ -113,9 +118,23 @@ def venv_tool(name: str) -> str:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+    """A free port: any (chosen by the system), or one of ``$KRUISPUNT_BENCH_PORTS`` (e.g. ``5300-5349``)."""
+    first, _, last = os.environ.get("KRUISPUNT_BENCH_PORTS", "").partition("-")
+    candidates = range(int(first), int(last or first) + 1) if first else [0]
+    for port in candidates:
+        if port in _TAKEN:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind((HOST, port))
+            except OSError:
+                continue
+            _TAKEN.add(s.getsockname()[1])
+            return s.getsockname()[1]
+    raise Broken(f"no free port in KRUISPUNT_BENCH_PORTS={os.environ['KRUISPUNT_BENCH_PORTS']}")
+
+
+_TAKEN: set[int] = set()  # ports handed out in this run (not yet bound by their server)
 
 
 def run_checked(command: list[str], env: dict, what: str, timeout: float = 300) -> str:
@@ -171,20 +190,20 @@ class Server:
         self._log.close()
 
 
-def postgres_urls(url: str) -> tuple[dict, str]:
-    """Connection arguments for the server's maintenance database, and the app's URL for
-    ``kruispunt_bench``. Only a server on this machine is accepted: the database is dropped."""
+def postgres_urls(url: str, name: str = BENCH_DATABASE) -> tuple[dict, str]:
+    """Connection arguments for the server's maintenance database, and the app's URL for the
+    database ``name``. Only a server on this machine is accepted: the database is dropped."""
     from sqlalchemy.engine import make_url
 
     u = make_url(url)
     if not u.drivername.startswith("postgresql"):
         raise Broken(f"--postgres needs a postgresql:// URL, not {u.drivername}")
     if (u.host or HOST) not in (HOST, "localhost"):
-        raise Broken(f"--postgres must point at a server on {HOST} (it creates and drops {BENCH_DATABASE})")
+        raise Broken(f"--postgres must point at a server on {HOST} (it creates and drops {name})")
     admin = dict(host=u.host or HOST, port=u.port or 5432, user=u.username or "postgres", dbname="postgres")
     if u.password:
         admin["password"] = u.password
-    app_url = u.set(drivername="postgresql+psycopg", database=BENCH_DATABASE).render_as_string(hide_password=False)
+    app_url = u.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
     return admin, app_url
 
 
@@ -214,12 +233,13 @@ class Bench:
 
     def database(self) -> str:
         if self.args.postgres:
-            admin, url = postgres_urls(self.args.postgres)
+            name = self.args.bench_db
+            admin, url = postgres_urls(self.args.postgres, name)
             try:
-                postgres_execute(admin, f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-                postgres_execute(admin, f'CREATE DATABASE "{BENCH_DATABASE}"')
+                postgres_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                postgres_execute(admin, f'CREATE DATABASE "{name}"')
             except Exception as exc:  # noqa: BLE001 - any connection problem stops the run
-                raise Broken(f"cannot create the PostgreSQL database {BENCH_DATABASE}: {exc}") from exc
+                raise Broken(f"cannot create the PostgreSQL database {name}: {exc}") from exc
             self.pg_admin = admin
             return url
         return f"sqlite:///{self.tmp / 'bench.sqlite'}"
@@ -311,7 +331,25 @@ class Bench:
         if verify.status != 200 or seeded["certificate"]["code"] not in verify.body:
             raise Broken(f"GET /verify/{seeded['certificate']['code']} answered {verify.status}")
         return dict(headers=headers, section_path=section_path, answer_path=f"/attempt/{attempt_id}/1",
-                    answer_body=body, answer_fields=sorted(fields))
+                    answer_body=body, answer_fields=sorted(fields), attempt_id=attempt_id)
+
+    def prepare_baselines(self, baseline: Server, seeded: dict, learner: dict) -> dict:
+        """The same-work baseline's URLs, each checked once with the learner's session cookie."""
+        opener = urllib.request.build_opener(NoRedirect())
+        paths = dict(page=f"/page/{seeded['module']}/{seeded['section_id']}",
+                     answer=f"/answer/{learner['attempt_id']}/1",
+                     verify=f"/verify/{seeded['certificate']['code']}")
+        page = open_url(opener, baseline.base + paths["page"], headers=learner["headers"])
+        if page.status != 200 or len(page.body) < 8192:
+            raise Broken(f"baseline GET {paths['page']} answered {page.status} ({len(page.body)} bytes)")
+        saved = open_url(opener, baseline.base + paths["answer"], learner["answer_body"].encode(),
+                         {**learner["headers"], "Content-Type": "application/x-www-form-urlencoded"})
+        if saved.status != 302:
+            raise Broken(f"baseline POST {paths['answer']} answered {saved.status}: {saved.body[:300]}")
+        verify = open_url(opener, baseline.base + paths["verify"])
+        if verify.status != 200 or seeded["certificate"]["code"] not in verify.body:
+            raise Broken(f"baseline GET {paths['verify']} answered {verify.status}")
+        return paths
 
     def prepare_trainer(self, app: Server, seeded: dict) -> dict:
         browser = Browser(app.base)
@@ -351,10 +389,10 @@ class Bench:
               f"{', socket errors ' + str(result.socket_errors) if result.socket_errors else ''}")
         return result
 
-    def load_row(self, key, name, target_text, load: Load, baseline: Load, passed) -> Row:
+    def load_row(self, key, name, target_text, load: Load, baseline: Load, floor: Load, passed) -> Row:
         ratio = load.rps / baseline.rps if baseline.rps else None
         row = Row(key, name, target_text, rps=load.rps, p50_ms=load.p50_ms, p99_ms=load.p99_ms, ratio=ratio,
-                  details=asdict(load))
+                  floor_ratio=load.rps / floor.rps if floor.rps else None, details=asdict(load))
         if not load.ok:
             row.result, row.note = "ERROR", f"{load.unexpected} unexpected status (first {load.first_bad})"
         elif ratio is None:
@@ -362,6 +400,13 @@ class Bench:
         else:
             row.result = "PASS" if passed(row) else "MISS"
         return row
+
+    @staticmethod
+    def reference_row(key: str, name: str, load: Load, floor: Load) -> Row:
+        """A baseline: the reference its app row is divided by."""
+        return Row(key, name, "reference", rps=load.rps, p50_ms=load.p50_ms, p99_ms=load.p99_ms,
+                   ratio=1.0 if load.rps else None, floor_ratio=load.rps / floor.rps if floor.rps else None,
+                   result="ref" if load.ok else "ERROR", details=asdict(load))
 
     def dashboard(self, app: Server, trainer: dict) -> Row:
         """Sequential requests on one client: the time a trainer waits for the page."""
@@ -476,21 +521,28 @@ class Bench:
         print(f"load: {self.meta['load_tool']}, {prof.connections} connections, {threads}"
               f"{prof.seconds:g} s per test" + (f" after a {prof.warmup:g} s warm-up" if prof.warmup else ""))
 
-        base = self.load("baseline", Target(baseline.base + "/"))
+        same = self.prepare_baselines(baseline, seeded, learner)
+        floor = self.load("floor", Target(baseline.base + "/"))
+        base_page = self.load("baseline page", Target(baseline.base + same["page"], headers=learner["headers"]))
         module = self.load("module page", Target(app.base + learner["section_path"], headers=learner["headers"]))
+        base_answer = self.load("baseline answer save", Target(
+            baseline.base + same["answer"], expected=302, method="POST", body=learner["answer_body"],
+            headers=learner["headers"]))
         answer = self.load("answer save", Target(app.base + learner["answer_path"], expected=302, method="POST",
                                                  body=learner["answer_body"], headers=learner["headers"]))
+        base_verify = self.load("baseline verify", Target(baseline.base + same["verify"]))
         verify = self.load("verify page", Target(app.base + f"/verify/{seeded['certificate']['code']}"))
-        self.rows.append(Row("baseline", "baseline: bare Flask + 1 template", "reference", rps=base.rps,
-                             p50_ms=base.p50_ms, p99_ms=base.p99_ms, ratio=1.0 if base.rps else None,
-                             result="ref" if base.ok else "ERROR", details=asdict(base)))
-        self.rows.append(self.load_row(
-            "module_page", f"module section page {learner['section_path']}", ">= 50 % and p99 < 50 ms", module, base,
-            lambda r: r.ratio >= 0.50 and r.p99_ms is not None and r.p99_ms < 50))
-        self.rows.append(self.load_row("answer_save", "save a quiz answer (POST, 302)", ">= 30 %", answer, base,
-                                       lambda r: r.ratio >= 0.30))
-        self.rows.append(self.load_row("verify", "public /verify/<code>", ">= 50 %", verify, base,
-                                       lambda r: r.ratio >= 0.50))
+        self.rows.append(self.reference_row("floor", "floor: bare Flask + 1 small template", floor, floor))
+        for key, name, target_text, load, base in (
+                ("module_page", f"module section page {learner['section_path']}", ">= 50 % and p99 < 50 ms",
+                 module, base_page),
+                ("answer_save", "save a quiz answer (POST, 302)", ">= 50 %", answer, base_answer),
+                ("verify", "public /verify/<code>", ">= 50 %", verify, base_verify)):
+            self.rows.append(self.reference_row(f"baseline_{key}", f"  same work, bare: {BASELINE_NAMES[key]}",
+                                                base, floor))
+            passed = ((lambda r: r.ratio >= 0.50 and r.p99_ms is not None and r.p99_ms < 50)
+                      if key == "module_page" else (lambda r: r.ratio >= 0.50))
+            self.rows.append(self.load_row(key, name, target_text, load, base, floor, passed))
         self.rows.append(self.dashboard(app, trainer))
         for server in self.servers:  # the in-process rows run on a quiet machine
             server.stop()
@@ -507,9 +559,9 @@ class Bench:
         self.servers = []
         if self.pg_admin:
             try:
-                postgres_execute(self.pg_admin, f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+                postgres_execute(self.pg_admin, f'DROP DATABASE IF EXISTS "{self.args.bench_db}" WITH (FORCE)')
             except Exception as exc:  # noqa: BLE001
-                print(f"could not drop the database {BENCH_DATABASE}: {exc}", file=sys.stderr)
+                print(f"could not drop the database {self.args.bench_db}: {exc}", file=sys.stderr)
             self.pg_admin = None
         shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -534,18 +586,21 @@ def fmt_ms(value: float | None) -> str:
 
 
 def table(rows: list[Row], smoke: bool) -> str:
-    header = ("benchmark", "req/s", "p50", "p99", "vs base / ms", "target", "result")
+    header = ("benchmark", "req/s", "p50", "p99", "vs same work", "vs floor / ms", "target", "result")
     lines = []
     for r in rows:
         if r.ms is not None or r.key in ("dashboard", "pdf", "startup"):
+            same = ""
             measure = fmt_ms(r.ms) if r.ms is not None else (r.note if r.result == "n/a" else "—")
         else:
-            measure = f"{100 * r.ratio:.0f} %" if r.ratio is not None else "—"
+            same = "" if r.key == "floor" or r.key.startswith("baseline_") else (
+                f"{100 * r.ratio:.0f} %" if r.ratio is not None else "—")
+            measure = f"{100 * r.floor_ratio:.0f} %" if r.floor_ratio is not None else "—"
         result = r.result.lower() if smoke and r.result in ("PASS", "MISS") else r.result
         lines.append((r.name, f"{r.rps:.0f}" if r.rps is not None else "", fmt_ms(r.p50_ms) if r.rps is not None else "",
-                      fmt_ms(r.p99_ms) if r.rps is not None else "", measure, r.target, result))
+                      fmt_ms(r.p99_ms) if r.rps is not None else "", same, measure, r.target, result))
     widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header))]
-    right = {1, 2, 3, 4}
+    right = {1, 2, 3, 4, 5}
 
     def render(line):
         return "  ".join(cell.rjust(w) if i in right else cell.ljust(w)
@@ -561,11 +616,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=15, help="seconds per load test (default 15)")
     parser.add_argument("--postgres", metavar="URL",
                         help=f"PostgreSQL server on {HOST}, e.g. postgresql://postgres@127.0.0.1:5432/postgres; "
-                             f"the database {BENCH_DATABASE} is created there and dropped at the end")
+                             f"the database --bench-db is created there and dropped at the end")
+    parser.add_argument("--bench-db", metavar="NAME", default=os.environ.get("KRUISPUNT_BENCH_DB", BENCH_DATABASE),
+                        help=f"name of the PostgreSQL database to create and drop (default {BENCH_DATABASE}, "
+                             f"or $KRUISPUNT_BENCH_DB)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     parser.add_argument("--smoke", action="store_true",
                         help="short runs (about 20 s in all, mostly app start-ups); never fails on targets, "
                              "only when something is broken")
+    parser.add_argument("--two-instances", action="store_true",
+                        help="the scale-out check instead of the benchmarks: two app instances sharing "
+                             "PostgreSQL (--postgres, default postgresql://postgres@127.0.0.1:5432/postgres) "
+                             "and Redis (--redis); see two_instances.py")
+    parser.add_argument("--growth", action="store_true",
+                        help="how the trainer's dashboard, summary, item analysis and exports grow with the "
+                             "cohort, on PostgreSQL (--postgres); see growth.py")
+    parser.add_argument("--sizes", metavar="N,N", help="cohort sizes for --growth (default 1000,10000)")
+    parser.add_argument("--plans", action="store_true", help="--growth: EXPLAIN ANALYZE the slowest statements")
+    parser.add_argument("--redis", metavar="URL",
+                        help="Redis for the shared rate limits of --two-instances (default redis://127.0.0.1:6379/9)")
     parser.add_argument("--no-wrk", action="store_true", help="use the Python fallback even when wrk is installed")
     parser.add_argument("-v", "--verbose", action="store_true", help="print wrk's own output")
     args = parser.parse_args(argv)
@@ -576,6 +645,12 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, terminate)
+    if args.growth:
+        import growth
+        return growth.run(args)
+    if args.two_instances:
+        import two_instances
+        return two_instances.run(args)
     prof = profile(args)
     bench = Bench(args, prof)
     broken = None

@@ -221,6 +221,7 @@ def seed(learner_email: str, trainer_email: str, size: int) -> dict:
         counts["quiz_attempts"] = len(seeder.attempts)
         result = dict(
             module=MODULE, section_id=module.sections[0].id, section_title=module.sections[0].title,
+            sections=[s.id for s in module.sections], sections_read=min(3, len(module.sections)),
             quiz=QUIZ, certificate=dict(code=cert.code, learner_name=cert.learner_name, path_title=cert.path_title,
                                         hours=cert.hours, completed_on=cert.completed_on.isoformat(),
                                         issuer=cert.issuer, verify_url=verify_url(cert.code)),

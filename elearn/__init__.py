@@ -37,6 +37,9 @@ def create_app(config: dict | type | None = None) -> Flask:
     _engine_options(app)
 
     db.init_app(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            _ping_when_idle(db.engine, app.config["DB_PING_AFTER_IDLE"])
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -66,6 +69,11 @@ def create_app(config: dict | type | None = None) -> Flask:
 
     from .cli import register_cli
     register_cli(app)
+    if app.config.get("PROXY_COUNT"):
+        # Behind N trusted proxies: client address (rate limits, audit) and scheme from X-Forwarded-*.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app
 
 
@@ -75,10 +83,43 @@ def _engine_options(app: Flask) -> None:
     if uri.startswith("sqlite"):
         options.setdefault("connect_args", {"timeout": 30})
     else:
-        options.setdefault("pool_pre_ping", True)
+        # No SELECT 1 before every request: a connection is pinged only after it sat idle
+        # (see _ping_when_idle); SQLALCHEMY_ENGINE_OPTIONS in a config can still turn pool_pre_ping on.
         options.setdefault("pool_size", 5)
         options.setdefault("max_overflow", 10)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection with a round trip only when it sat unused for ``idle_seconds``.
+
+    ``pool_pre_ping`` costs a round trip on every request. A connection that served a request a
+    moment ago is almost always still good; one that sat idle may have been closed by a database
+    restart, a failover or a firewall. If the check fails, the pool drops the connection and
+    hands out a fresh one (the request does not see the failure). A connection that breaks while
+    in use makes that one request fail and, as always, the pool discard its old connections.
+    """
+    import time
+
+    from sqlalchemy.exc import DisconnectionError
+
+    @event.listens_for(engine, "checkin")
+    def checkin(_dbapi_connection, record):
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def checkout(dbapi_connection, record, _proxy):
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            dbapi_connection.rollback()
+        except Exception as exc:  # noqa: BLE001 - any failure: give the caller another connection
+            raise DisconnectionError(f"connection unusable after {time.monotonic() - since:.0f} s idle") from exc
 
 
 @event.listens_for(Engine, "connect")

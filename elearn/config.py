@@ -61,6 +61,8 @@ class Config:
     SECRET_KEY = os.environ.get("ELEARN_SECRET_KEY")  # None: generated in the instance folder
     SQLALCHEMY_DATABASE_URI = os.environ.get("ELEARN_DATABASE_URL")  # None: SQLite in instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: PostgreSQL: a pooled connection idle this many seconds is checked before use (see create_app)
+    DB_PING_AFTER_IDLE = float(os.environ.get("ELEARN_DB_PING_AFTER_IDLE", "10"))
     CONTENT_DIR = os.environ.get("ELEARN_CONTENT_DIR", str(PACKAGE_DIR))
     CERTIFICATE_STORE = os.environ.get("ELEARN_CERTIFICATE_STORE")  # None: <instance>/certificates/
     BABEL_DEFAULT_LOCALE = "nl"
@@ -69,6 +71,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("ELEARN_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("ELEARN_RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    #: reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none)
+    PROXY_COUNT = int(os.environ.get("ELEARN_PROXY_COUNT", "0"))
     # Mail: when ELEARN_MAIL_SERVER is unset, reset links are written to the log.
     MAIL_SERVER = os.environ.get("ELEARN_MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("ELEARN_MAIL_PORT", "587"))

@@ -33,6 +33,10 @@ if [ -n "$PG_URL" ]; then
   echo "== test suite on PostgreSQL ($PG_URL)"
   ELEARN_TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -m "not e2e" -p no:cacheprovider "$@"
 fi
+if [ -n "$PG_URL" ] && [ -f benchmarks/two_instances.py ]; then
+  echo "== scale-out check: two app instances sharing PostgreSQL and Redis"
+  timeout 180 .venv/bin/python benchmarks/run.py --two-instances
+fi
 if [ -f benchmarks/run.py ]; then
   echo "== benchmark smoke run"
   .venv/bin/python benchmarks/run.py --smoke

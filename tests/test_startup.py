@@ -49,7 +49,7 @@ def test_unreadable_cache_is_ignored_and_replaced(make_app, fresh_memo, content,
     cache.write_text(content, encoding="utf-8")
     render._memo.clear()
 
-    with caplog.at_level(logging.WARNING, logger="elearn.course"):
+    with caplog.at_level(logging.WARNING, logger="elearn"):
         app = make_app()
     assert "ignoring the Markdown cache" in caplog.text
     assert app.extensions["course"].modules[0].sections[0].html == expected

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db, login_manager
-from ..models import User
+from ..extensions import login_manager
+from .current import load_signed_in_user
 
 
 def init_auth(app: Flask) -> None:
@@ -14,12 +14,6 @@ def init_auth(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
-    def load_user(token: str):
-        user_id, _, version = token.partition(":")
-        if not user_id.isdigit() or not version.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or user.session_version != int(version) or user.erased_at:
-            return None
-        return user
+    # One Core query per signed-in request; the ORM User is loaded only by requests that change
+    # it (see current.py). Version and erasure are checked on every request, as before.
+    login_manager.user_loader(load_signed_in_user)
