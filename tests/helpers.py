@@ -132,3 +132,11 @@ def complete_path(app, client, path="proefpad", module="proef", vignette="proef-
     walk_vignette(client, app, vignette)
     take_quiz(client, app, f"post-{path}", correct=True)
     fill_confidence(client, app, path, "post", 4)
+
+
+def gain_rows(html: str) -> list[list[str]]:
+    """The learner's per-module gain table on a review page: [pre, post, difference] per module,
+    with the non-breaking spaces of the Dutch percent format as plain spaces."""
+    rows = re.findall(r'<tr><th scope="row">.*?</th>(.*?)</tr>', html, re.S)
+    return [[c.replace("\xa0", " ").strip() for c in re.findall(r'<td class="num"[^>]*>(.*?)</td>', row)]
+            for row in rows]

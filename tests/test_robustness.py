@@ -15,7 +15,7 @@ from elearn.models import AttemptAnswer, QuizAttempt
 yaml_like = st.text(alphabet=st.sampled_from(list("abc:- \n[]{}#'\"|>0123456789éx\t")), max_size=300)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=yaml_like, which=st.sampled_from(["quizzes/proef.quiz.yaml", "modules/01-proef.md",
                                               "quizzes/vignettes/proef-casus.yaml", "reference/glossary.yaml",
                                               "reference/organisations.yaml", "reference/paths.yaml",
@@ -38,7 +38,7 @@ form_values = st.dictionaries(
     max_size=6)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=form_values)
 def test_form_handlers_never_give_500(app, learner, data):
     attempt_id = getattr(learner, "_attempt", None) or start_quiz(learner, "proef")
