@@ -25,8 +25,20 @@ from sqlalchemy import insert, select, update  # noqa: E402
 from elearn import create_app  # noqa: E402
 from elearn.certs.service import new_code, verify_url  # noqa: E402
 from elearn.extensions import db  # noqa: E402
-from elearn.models import (AttemptAnswer, Certificate, CohortMember, ModulePosition, PathEnrollment,  # noqa: E402
-                           QuizAttempt, SectionRead, SurveyAnswer, SurveyResponse, User, VignetteRun, utcnow)
+from elearn.models import (  # noqa: E402
+    AttemptAnswer,
+    Certificate,
+    CohortMember,
+    ModulePosition,
+    PathEnrollment,
+    QuizAttempt,
+    SectionRead,
+    SurveyAnswer,
+    SurveyResponse,
+    User,
+    VignetteRun,
+    utcnow,
+)
 from elearn.quiz.types import score_attempt, score_question  # noqa: E402
 
 PATH = "basis"

@@ -53,7 +53,8 @@ def create_user(email, name, role, organisation, sector):
     from email_validator import EmailNotValidError, validate_email
 
     from .auth.passwords import password_problem
-    from .auth.service import create_user as make_user, find_user
+    from .auth.service import create_user as make_user
+    from .auth.service import find_user
     from .extensions import db
 
     try:
@@ -77,7 +78,8 @@ def create_user(email, name, role, organisation, sector):
 @with_appcontext
 def demo():
     """Create the demo accounts (idempotent) and print their log-in details."""
-    from .auth.service import create_user as make_user, find_user
+    from .auth.service import create_user as make_user
+    from .auth.service import find_user
     from .extensions import db
 
     accounts = [

@@ -5,8 +5,8 @@ import datetime
 
 from flask import Flask
 from flask_babel import format_date as babel_format_date
-from flask_babel import format_decimal
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 

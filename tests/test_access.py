@@ -7,8 +7,7 @@ A route without an entry in EXPECTED fails the test, so new routes must declare 
 import datetime
 
 import pytest
-
-from conftest import PASSWORD, csrf_token, login, make_user
+from conftest import csrf_token, login, make_user
 from helpers import start_quiz
 
 from elearn.extensions import db
@@ -108,8 +107,8 @@ def world(app):
         clients[role] = app.test_client()
         login(clients[role], f"{role}@example.org")
     attempt_id = start_quiz(clients["owner"], "proef")
-    from elearn.trainer.cohorts import create_cohort
     from elearn.models import CohortMember, User
+    from elearn.trainer.cohorts import create_cohort
     with app.app_context():
         cohort = create_cohort(db.session.get(User, ids["trainer"]), name="Groep A", path_slug="proefpad",
                                starts_on=datetime.date(2026, 1, 1), ends_on=None, description="")

@@ -1,8 +1,15 @@
 """Analytics functions on hand-computed examples."""
 import pytest
 
-from elearn.trainer.analytics import (MIN_RESPONSES, chosen_ids, discrimination, facility, funnel, item_stats,
-                                      point_biserial)
+from elearn.trainer.analytics import (
+    MIN_RESPONSES,
+    chosen_ids,
+    discrimination,
+    facility,
+    funnel,
+    item_stats,
+    point_biserial,
+)
 
 
 def test_funnel_shares():

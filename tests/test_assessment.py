@@ -5,8 +5,8 @@ import re
 from conftest import get_token, logged_in, post_form
 from helpers import (
     answer,
-    gain_rows,
     fill_confidence,
+    gain_rows,
     question_ids_in_order,
     read_all,
     run_choices,
@@ -239,7 +239,7 @@ def test_no_get_issues_a_certificate(app, learner):
         assert learner.get(url).status_code in (200, 302), url
     assert certificates(app) == 0
     page = learner.get("/paths/proefpad").get_data(as_text=True)
-    assert "Vraag je getuigschrift aan" in page
+    assert "Vraag je attest aan" in page
     response = post_form(learner, "/paths/proefpad/complete", {}, token_from="/paths/proefpad")
     assert response.headers["Location"].endswith("/paths/proefpad/done") and certificates(app) == 1
 

@@ -6,7 +6,6 @@ Before the request guard and the bounded converter these gave 500s on PostgreSQL
 import datetime
 
 import pytest
-
 from conftest import get_token, logged_in, post_form
 
 from elearn.extensions import db

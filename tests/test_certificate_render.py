@@ -1,7 +1,6 @@
 """The Flask-free ``certificates`` package: the PDF (text, layout, QR, determinism) and the signed
 Open Badges 3.0 credential (eddsa-jcs-2022). No app, no database: data in, bytes out."""
 import copy
-from dataclasses import replace
 import datetime
 import hashlib
 import io
@@ -12,8 +11,10 @@ import stat
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
+import base58
 import pytest
 import segno
 from cryptography.hazmat.primitives import serialization
@@ -21,13 +22,25 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from pypdf import PdfReader
 
-import base58
-from elearn.certificates import (CertificateData, Issuer, Status, build_credential, build_status_list, did_key,
-                                 issuer_document, load_or_create_key, public_key_from_multibase, public_key_multibase,
-                                 render_pdf, sign_credential, status_entry, status_position, unsupported_characters,
-                                 verify_credential)
-from elearn.certificates.credential import (decode_status_list, encode_status_list, public_keys_from_file,
-                                            status_bit)
+from elearn.certificates import (
+    CertificateData,
+    Issuer,
+    Status,
+    build_credential,
+    build_status_list,
+    did_key,
+    issuer_document,
+    load_or_create_key,
+    public_key_from_multibase,
+    public_key_multibase,
+    render_pdf,
+    sign_credential,
+    status_entry,
+    status_position,
+    unsupported_characters,
+    verify_credential,
+)
+from elearn.certificates.credential import decode_status_list, encode_status_list, public_keys_from_file, status_bit
 from elearn.certificates.jsonld import ContextError, canonize, undefined_terms
 from elearn.certificates.render import FRAME, format_date, format_hours, layout
 

@@ -5,13 +5,11 @@ import io
 import json
 import logging
 
-from click.testing import CliRunner
-from pypdf import PdfReader
-
-from conftest import logged_in, login, make_user, post_form
 import helpers
+from click.testing import CliRunner
+from conftest import logged_in, login, make_user, post_form
+from pypdf import PdfReader
 from test_certificate_render import qr_encodes, read_qr
-
 
 from elearn.certificates import did_key, public_key_multibase, verify_credential
 from elearn.certificates.credential import decode_status_list, status_bit, status_position

@@ -3,14 +3,12 @@ import json
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURE_CONTENT
 
 from elearn.cli import main
-
-from conftest import FIXTURE_CONTENT
 
 
 @pytest.fixture
@@ -98,6 +96,7 @@ def test_backup_is_a_consistent_copy(runner, tmp_path):
 
 def test_bad_content_stops_start_up(tmp_path, monkeypatch):
     import shutil
+
     from elearn import create_app
     from elearn.content import ContentError
     broken = tmp_path / "content"

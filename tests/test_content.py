@@ -4,11 +4,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_CONTENT
 
 from elearn.content import ContentError, course_stats, load_course
 from elearn.content.vignettes import paths_to_endings
-
-from conftest import FIXTURE_CONTENT
 
 REAL_CONTENT = Path(__file__).resolve().parent.parent / "elearn"
 

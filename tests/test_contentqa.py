@@ -312,6 +312,7 @@ def test_a_source_cited_in_several_modules_is_named_the_same_way(course):
 
 def test_path_page_uses_english_path_texts_and_marks_dutch_content(make_app):
     from conftest import PASSWORD, login, make_user, post_form
+
     from elearn.config import PACKAGE_DIR
     real_app = make_app(CONTENT_DIR=str(PACKAGE_DIR))
     make_user(real_app, email="eng@example.org", name="Eve English")

@@ -16,10 +16,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 import helpers
+import pytest
 from conftest import post_form
+
 from elearn.certificates.check import schema_problems
 from elearn.extensions import db
 from elearn.models import Certificate

@@ -4,10 +4,9 @@ import csv
 import io
 
 import pytest
-from openpyxl import load_workbook
-
 from conftest import login, make_user
 from helpers import take_quiz
+from openpyxl import load_workbook
 from test_trainer import create_cohort, join
 
 from elearn.extensions import db

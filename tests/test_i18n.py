@@ -4,7 +4,6 @@ from pathlib import Path
 
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-
 from conftest import post_form
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "elearn" / "translations"

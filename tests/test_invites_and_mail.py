@@ -6,7 +6,6 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
-
 from conftest import PASSWORD, get_token, login, make_user, post_form
 from test_trainer import create_cohort, join
 

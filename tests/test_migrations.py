@@ -1,14 +1,12 @@
 """The migrations build the whole schema from empty and take it down again, on SQLite and PostgreSQL."""
-import os
 
 import pytest
+from conftest import FIXTURE_CONTENT, PG_URL
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
 from elearn import create_app
 from elearn.extensions import db
-
-from conftest import FIXTURE_CONTENT, PG_URL
 
 
 @pytest.fixture

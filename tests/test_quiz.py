@@ -4,9 +4,19 @@ import json
 import re
 
 from conftest import get_token, login, post_form
-from helpers import (answer, complete_path, fill_confidence, gain_rows, question_ids_in_order, read_all, right_answer, run_choices,
-                     start_quiz, take_quiz, walk_vignette, wrong_answer)
-
+from helpers import (
+    answer,
+    complete_path,
+    gain_rows,
+    question_ids_in_order,
+    read_all,
+    right_answer,
+    run_choices,
+    start_quiz,
+    take_quiz,
+    walk_vignette,
+    wrong_answer,
+)
 from sqlalchemy import select
 
 from elearn.extensions import db
@@ -209,6 +219,7 @@ def test_export_contains_answers_and_paths(app, learner):
 
 def test_capped_attempts(make_app, tmp_path):
     import shutil
+
     from conftest import FIXTURE_CONTENT, make_user
     content = tmp_path / "capped"
     shutil.copytree(FIXTURE_CONTENT, content)

@@ -6,7 +6,6 @@ import threading
 import time
 
 import pytest
-
 from conftest import get_token, logged_in
 from helpers import question_ids_in_order, right_answer, start_quiz
 

@@ -6,7 +6,6 @@ storage connection, as a respawned worker does). Uses Redis database 4 on 127.0.
 import socket
 
 import pytest
-
 from conftest import get_token, make_user
 
 REDIS_URL = "redis://127.0.0.1:6379/4"

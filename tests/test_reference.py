@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from conftest import FIXTURE_CONTENT, login, make_user
 
 from elearn.content import ContentError, load_course
 from elearn.content.leaflet import section_list
 from elearn.leaflet.pdf import render_leaflet_pdf
 from elearn.leaflet.service import UnknownRegion, leaflet_view
-
-from conftest import FIXTURE_CONTENT, login, make_user
 
 REAL_CONTENT = Path(__file__).resolve().parent.parent / "elearn"
 

@@ -26,7 +26,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-
 from conftest import FIXTURE_CONTENT, PASSWORD, PG_URL
 from helpers import question_ids_in_order, right_answer, wrong_answer
 

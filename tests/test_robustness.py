@@ -2,11 +2,10 @@
 import shutil
 import threading
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from conftest import FIXTURE_CONTENT, get_token, login, make_user
 from helpers import question_ids_in_order, right_answer, start_quiz
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from elearn.content import ContentError, load_course
 from elearn.extensions import db

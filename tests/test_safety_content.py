@@ -6,9 +6,9 @@ the Zorgcentra na Seksueel Geweld now, not later.
 """
 import re
 
-from elearn.content import load_course
-
 from test_content import REAL_CONTENT
+
+from elearn.content import load_course
 
 
 def _plain(html: str) -> str:

@@ -44,8 +44,9 @@ def test_session_cookie_flags(make_app):
 def test_production_config_has_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("ELEARN_ENV", "production")
     monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path))
-    from elearn import create_app
     from conftest import FIXTURE_CONTENT
+
+    from elearn import create_app
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "CONTENT_DIR": FIXTURE_CONTENT})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 

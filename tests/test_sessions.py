@@ -3,7 +3,6 @@ a guessed-at account waits longer and longer instead of being locked out."""
 import re
 
 import pytest
-
 from conftest import PASSWORD, get_token, login, make_user, post_form
 
 from elearn import ratelimit
@@ -197,6 +196,7 @@ def test_workers_starting_at_once_share_one_secret_key(tmp_path, monkeypatch):
     """Two workers creating the instance secret key at once must not end up with different keys."""
     import os as _os
     import threading
+
     from elearn import config
 
     real_link = _os.link

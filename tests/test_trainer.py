@@ -5,16 +5,23 @@ import io
 import json
 import re
 
-import pytest
+from conftest import get_token, login, make_user, post_form
+from helpers import fill_confidence, read_all, take_quiz
 from openpyxl import load_workbook
 from sqlalchemy import event, insert
 
-from conftest import get_token, login, make_user, post_form
-from helpers import fill_confidence, read_all, take_quiz, walk_vignette
-
 from elearn.extensions import db
-from elearn.models import (AttemptAnswer, Cohort, CohortMember, QuizAttempt, SectionRead, SurveyAnswer,
-                           SurveyResponse, User, utcnow)
+from elearn.models import (
+    AttemptAnswer,
+    Cohort,
+    CohortMember,
+    QuizAttempt,
+    SectionRead,
+    SurveyAnswer,
+    SurveyResponse,
+    User,
+    utcnow,
+)
 
 
 def create_cohort(trainer, name="Vorming Gent", path="proefpad"):

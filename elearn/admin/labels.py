@@ -17,8 +17,8 @@ EVENT_LABELS = {
     "role.changed": _l("Rol gewijzigd"),
     "data.exported": _l("Gegevens geëxporteerd"),
     "data.erased": _l("Account gewist"),
-    "certificate.issued": _l("Getuigschrift uitgereikt"),
-    "certificate.revoked": _l("Getuigschrift ingetrokken"),
+    "certificate.issued": _l("Attest uitgereikt"),
+    "certificate.revoked": _l("Attest ingetrokken"),
 }
 EXPORT_LABELS = {"learners": _l("deelnemerstabel"), "items": _l("itemanalyse")}
 _ROLE_CHANGE = re.compile(r"^(\w+) -> (\w+)$")

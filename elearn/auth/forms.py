@@ -29,7 +29,7 @@ def _printable_name(form, field):
     from elearn.certificates import unsupported_characters  # imported on use: keeps start-up fast
     bad = unsupported_characters(field.data or "")
     if bad:
-        raise ValidationError(_l("Je getuigschrift kan deze tekens niet afdrukken: %(chars)s. Schrijf je naam in Latijnse, "
+        raise ValidationError(_l("Je attest kan deze tekens niet afdrukken: %(chars)s. Schrijf je naam in Latijnse, "
                                  "Griekse of Cyrillische letters.", chars=" ".join(bad)))
 
 
@@ -40,7 +40,7 @@ def _strong_password(form, field):
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Naam (zoals op je getuigschrift)"), validators=[DataRequired(), Length(max=120), _printable_name])
+    name = StringField(_l("Naam (zoals op je attest)"), validators=[DataRequired(), Length(max=120), _printable_name])
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     organisation = StringField(_l("Organisatie"), validators=[Length(max=200)])
     sector = SelectField(_l("Sector"), choices=SECTOR_CHOICES, validators=[DataRequired()])
@@ -79,7 +79,7 @@ class ChangePasswordForm(PageForm):
 
 class ProfileForm(PageForm):
     id_prefix = "profile"
-    name = StringField(_l("Naam (zoals op je getuigschrift)"), validators=[DataRequired(), Length(max=120), _printable_name])
+    name = StringField(_l("Naam (zoals op je attest)"), validators=[DataRequired(), Length(max=120), _printable_name])
     organisation = StringField(_l("Organisatie"), validators=[Length(max=200)])
     sector = SelectField(_l("Sector"), choices=SECTOR_CHOICES, validators=[DataRequired()])
     submit = SubmitField(_l("Opslaan"))

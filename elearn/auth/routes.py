@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import json
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, session, url_for)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import get_locale
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
@@ -18,8 +17,7 @@ from ..ratelimit import format_wait
 from ..trainer import cohorts
 from ..urls import safe_next
 from . import service
-from .forms import (ChangePasswordForm, EraseForm, ForgotForm, LoginForm, ProfileForm,
-                    RegisterForm, ResetForm)
+from .forms import ChangePasswordForm, EraseForm, ForgotForm, LoginForm, ProfileForm, RegisterForm, ResetForm
 
 bp = Blueprint("auth", __name__)
 

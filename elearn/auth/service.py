@@ -12,10 +12,24 @@ from sqlalchemy import delete, select
 
 from .. import audit
 from ..extensions import db
+from ..models import (
+    AttemptAnswer,
+    Certificate,
+    Cohort,
+    CohortMember,
+    CohortTrainer,
+    ModulePosition,
+    PathEnrollment,
+    QuizAttempt,
+    SectionRead,
+    SurveyAnswer,
+    SurveyResponse,
+    User,
+    VignetteRun,
+    VignetteStep,
+    utcnow,
+)
 from ..ratelimit import AccountThrottle
-from ..models import (AttemptAnswer, Certificate, Cohort, CohortMember, CohortTrainer,
-                      ModulePosition, PathEnrollment, QuizAttempt, SectionRead, SurveyAnswer,
-                      SurveyResponse, User, VignetteRun, VignetteStep, utcnow)
 
 
 def normalise_email(email: str) -> str:

@@ -5,9 +5,22 @@
 (eddsa-rdfc-2022) credential, ``build_status_list`` the W3C Bitstring Status List that revokes it,
 ``issuer_document`` the issuer profile listing the keys ``load_or_create_key`` keeps.
 """
-from .credential import (Issuer, Status, VerificationResult, build_credential, build_status_list, did_key,
-                         issuer_document, load_or_create_key, public_key_from_multibase, public_key_multibase,
-                         sign_credential, status_entry, status_position, verify_credential)
+from .credential import (
+                         Issuer,
+                         Status,
+                         VerificationResult,
+                         build_credential,
+                         build_status_list,
+                         did_key,
+                         issuer_document,
+                         load_or_create_key,
+                         public_key_from_multibase,
+                         public_key_multibase,
+                         sign_credential,
+                         status_entry,
+                         status_position,
+                         verify_credential,
+)
 from .data import CertificateData
 from .render import render_pdf, unsupported_characters
 

@@ -9,13 +9,13 @@ import datetime
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import jsonschema
 
-from .credential import (Status, VerificationResult, decode_status_list, status_bit, verify_credential)
+from .credential import Status, VerificationResult, decode_status_list, status_bit, verify_credential
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "assets" / "schema" / "ob-v3p0-achievementcredential-constraints.json"
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")

@@ -192,7 +192,7 @@ def status_entry(list_url: str, index: int) -> dict:
 def timestamp(moment: datetime.datetime) -> str:
     """An XML Schema dateTime in UTC, to the second (naive values are taken as UTC)."""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(datetime.UTC).replace(tzinfo=None)
     return moment.replace(microsecond=0).isoformat() + "Z"
 
 
@@ -307,7 +307,7 @@ def sign_credential(credential: dict, key: Ed25519PrivateKey, created: str | Non
         raise ValueError(f"terms not defined by the credential's contexts: {', '.join(undefined)}")
     proof = {
         "type": "DataIntegrityProof", "cryptosuite": CRYPTOSUITE,
-        "created": created or document.get("validFrom") or timestamp(datetime.datetime.now(datetime.timezone.utc)),
+        "created": created or document.get("validFrom") or timestamp(datetime.datetime.now(datetime.UTC)),
         "verificationMethod": verification_method(key), "proofPurpose": "assertionMethod",
         "@context": copy.deepcopy(document["@context"]),
     }

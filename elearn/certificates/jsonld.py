@@ -30,7 +30,7 @@ class ContextError(ValueError):
     """A document uses a context that is not bundled, or cannot be processed."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(name: str) -> dict:
     return json.loads((CONTEXTS_DIR / name).read_text(encoding="utf-8"))
 

@@ -183,7 +183,7 @@ def fingerprint(data: CertificateData) -> str:
 
 def _new_pdf(data: CertificateData, labels: dict) -> FPDF:
     pdf = FPDF(orientation="L", unit="mm", format="A4")
-    created = datetime.datetime.combine(data.completed_on, datetime.time(12, 0), tzinfo=datetime.timezone.utc)
+    created = datetime.datetime.combine(data.completed_on, datetime.time(12, 0), tzinfo=datetime.UTC)
     pdf.set_creation_date(created)
     digest = fingerprint(data)[:32].upper()
     pdf.file_id = lambda: f"<{digest}><{digest}>"  # from the data alone, whatever the fpdf2 version does
@@ -319,7 +319,7 @@ def _distinct_subset_tags(pdf: FPDF, body: bytes, data: CertificateData) -> byte
         old = f"/MPDFAA+{name}".encode("ascii")
         if not name or old not in body:
             continue
-        digest = hashlib.sha256(f"{name}|{fingerprint(data)}".encode("utf-8")).digest()
+        digest = hashlib.sha256(f"{name}|{fingerprint(data)}".encode()).digest()
         tag = "".join(chr(65 + byte % 26) for byte in digest[:6])
         body = body.replace(old, f"/{tag}+{name}".encode("ascii"))
     return body

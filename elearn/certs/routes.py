@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 

@@ -89,7 +89,7 @@ def issue(user: User, path, post_test_percent: int | None = None) -> Certificate
         return existing
     course = current_app.extensions["course"]
     now = utcnow()
-    today = now.replace(tzinfo=datetime.timezone.utc).astimezone(
+    today = now.replace(tzinfo=datetime.UTC).astimezone(
         ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
     modules = [[m.title, m.minutes] for m in (course.module(slug) for slug in path.modules) if m is not None]
     cert = Certificate(code=new_code(), user_id=user.id, path_slug=path.slug, learner_name=user.name,

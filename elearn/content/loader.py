@@ -5,10 +5,10 @@ No Flask import: the CLI and tests call :func:`load_course` directly.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable
 
 from .errors import ContentError, Problem
 from .leaflet import parse_leaflet

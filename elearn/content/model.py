@@ -1,9 +1,9 @@
 """Immutable course content, as the loader builds it from files."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Mapping
 
 
 @dataclass(frozen=True)

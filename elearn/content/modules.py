@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from .errors import Problem
 from .fields import Fields

@@ -7,8 +7,7 @@ from types import MappingProxyType
 
 from .errors import Problem
 from .fields import Fields
-from .model import (ConfidenceItem, ConfidenceScale, LearningPath, Organisation, ReferralMap,
-                    Term)
+from .model import ConfidenceItem, ConfidenceScale, LearningPath, Organisation, ReferralMap, Term
 from .render import render_inline
 
 SECTORS = ("drughulp", "seksuele-gezondheid", "jeugd-welzijn", "andere")

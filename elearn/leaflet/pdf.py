@@ -66,7 +66,7 @@ def render_leaflet_pdf(view: LeafletView, labels: dict | None = None,
     pdf.set_producer("Kruispunt")
     pdf.set_lang("nl-BE")
     day = today or (datetime.date.fromisoformat(view.checked) if view.checked else datetime.date(2026, 1, 1))
-    pdf.set_creation_date(datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.timezone.utc))
+    pdf.set_creation_date(datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC))
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_margins(MARGIN, MARGIN, MARGIN)

@@ -5,8 +5,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import (ModulePosition, QuizAttempt, SectionRead, SurveyResponse, VignetteRun,
-                      utcnow)
+from ..models import ModulePosition, QuizAttempt, SectionRead, SurveyResponse, VignetteRun, utcnow
 from .completion import LearnerRecord
 
 

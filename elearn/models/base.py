@@ -6,4 +6,4 @@ import datetime
 
 def utcnow() -> datetime.datetime:
     """Naive UTC timestamp (stored the same way on SQLite and PostgreSQL)."""
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import Conflict
 from sqlalchemy import DateTime, Integer, String, Text, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import Conflict
 
 from ..content.model import Option, Question, Quiz
 from ..extensions import db

@@ -7,7 +7,8 @@ credit between 0 and 1.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..content.model import Question
 

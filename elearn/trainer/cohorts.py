@@ -4,11 +4,10 @@ from __future__ import annotations
 import datetime
 import secrets
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db

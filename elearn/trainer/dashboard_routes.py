@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from .. import audit
 from ..access import cohort_or_404, role_required
-from ..forms import ActionForm
 from ..course import get_course
 from ..extensions import db
+from ..forms import ActionForm
 from ..security import page_number
 from . import exports, formatting
 from .dashboard import SORTS, STATES, cohort_rows, filter_and_sort

@@ -13,7 +13,7 @@ def learner_table(rows, course, path) -> tuple[list[str], list[list]]:
     headers = [_("Naam"), _("Organisatie"), _("Status"), _("Voortgang (%)")]
     headers += [_("Toets %(m)s: beste score", m=course.module(m).title) for m in quiz_modules]
     headers += [_("Casussen afgewerkt"), _("Casussen totaal"), _("Voortoets (%)"), _("Eindtoets (%)"),
-                _("Zelfinschatting start"), _("Zelfinschatting einde"), _("Getuigschrift"), _("Laatst actief"), _("Aangesloten")]
+                _("Zelfinschatting start"), _("Zelfinschatting einde"), _("Attest"), _("Laatst actief"), _("Aangesloten")]
     states = {"not_started": _("niet gestart"), "in_progress": _("bezig"), "completed": _("afgerond"),
               "inactive": _("inactief")}
     certs = {"none": "", "valid": _("uitgereikt"), "revoked": _("ingetrokken")}

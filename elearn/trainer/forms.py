@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-
-from ..forms import PageForm
 from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from ..forms import PageForm
 from ..models import utcnow
 
 

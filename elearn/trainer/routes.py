@@ -1,21 +1,20 @@
 """Trainer pages: cohorts, invitations, members; learners join with a code."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..access import cohort_or_404, role_required, visible_cohorts_query
-from ..forms import ActionForm
 from ..course import get_course
 from ..extensions import db, limiter
+from ..forms import ActionForm
 from ..mail import mail_enabled
 from ..models import Cohort, CohortMember, User, utcnow
 from . import cohorts as service
-from .forms import CoTrainerForm, CohortForm, InviteForm, InviteMailForm, JoinForm
+from .forms import CohortForm, CoTrainerForm, InviteForm, InviteMailForm, JoinForm
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 

@@ -22,9 +22,9 @@ Definitions (also explained to trainers on the summary page and in the README):
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist, fmean, stdev
-from typing import Hashable, Mapping
 
 #: below this many pairs the summary says "too few" instead of drawing a chart
 MIN_PAIRS = 5

@@ -156,13 +156,13 @@ def test_jac_worker_completes_the_basis_path(new_page, live):
     assert "Wat je bijleerde per module" in post
     fill_confidence(page, "basis", "post", 4, "confidence-post")
     assert page.url.endswith("/paths/basis/done")  # the last step lands on the completion page
-    assert "Je getuigschrift staat klaar" in page.inner_text("main")
+    assert "Je attest staat klaar" in page.inner_text("main")
 
     page.goto("/paths/basis")
     assert "Traject afgerond" in page.inner_text("main")
     check_page(page, "path-complete")
     with page.expect_download() as download:
-        page.click("text=Download het getuigschrift (PDF)")
+        page.click("text=Download het attest (PDF)")
     assert download.value.suggested_filename.endswith(".pdf")
     page.click("text=Controlepagina")
     assert "Geldig" in page.inner_text("main") and "Zoë Şahin-Nowak" in page.inner_text("main")

@@ -7,8 +7,16 @@ import random
 
 from elearn.auth.service import create_user
 from elearn.extensions import db
-from elearn.models import (AttemptAnswer, CohortMember, QuizAttempt, SectionRead, SurveyAnswer, SurveyResponse,
-                           User, utcnow)
+from elearn.models import (
+    AttemptAnswer,
+    CohortMember,
+    QuizAttempt,
+    SectionRead,
+    SurveyAnswer,
+    SurveyResponse,
+    User,
+    utcnow,
+)
 from elearn.trainer.cohorts import create_cohort
 
 from .checks import check_page
