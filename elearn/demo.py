@@ -84,7 +84,10 @@ def build_demo_cohort(course: Course, trainer: User, now: datetime.datetime | No
     for index, (name, stage) in enumerate(zip(NAMES, STAGES)):
         first, last = name.split(" ", 1)
         email = f"{first}.{last}".lower().replace(" ", "").replace("ë", "e") + f"@{DEMO_DOMAIN}"
-        joined = start + datetime.timedelta(days=rng.uniform(0, 10), hours=rng.uniform(8, 10))
+        if stage in (FINISHED, POSTTEST_FAILED):  # the early ones, weeks ago
+            joined = start + datetime.timedelta(days=rng.uniform(0, 10), hours=rng.uniform(8, 10))
+        else:  # later, most still active now (some not for over two weeks: "inactive")
+            joined = now - datetime.timedelta(days=rng.uniform(2, 18), hours=rng.uniform(0, 8))
         user = User(email=email, name=name, organisation=DEMO_ORGANISATION, sector=SECTORS[index % 4],
                     role="learner", email_verified_at=joined, created_at=joined,
                     password_hash="!demo")  # matches no password: fictitious learners never log in
