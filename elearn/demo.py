@@ -19,7 +19,7 @@ from .certs import service as certs
 from .content import Course
 from .extensions import db
 from .learn import progress
-from .learn.service import choose_path, complete_paths, save_survey
+from .learn.service import complete_paths, save_survey
 from .models import (AttemptAnswer, Certificate, Cohort, CohortMember, PathEnrollment, QuizAttempt,
                      SectionRead, SurveyResponse, User, utcnow)
 from .quiz import service as quiz_service, vignette_service
@@ -81,11 +81,11 @@ def build_demo_cohort(course: Course, trainer: User, now: datetime.datetime | No
     cohort = cohorts.create_cohort(trainer, name=DEMO_COHORT_NAME, path_slug=path.slug,
                                    starts_on=start.date(), ends_on=None, description=DEMO_DESCRIPTION)
     cohort.created_at = start
-    for index, (name, stage) in enumerate(zip(NAMES, STAGES)):
+    for index, (name, stage) in enumerate(zip(NAMES, STAGES, strict=True)):
         first, last = name.split(" ", 1)
         email = f"{first}.{last}".lower().replace(" ", "").replace("ë", "e") + f"@{DEMO_DOMAIN}"
         if stage in (FINISHED, POSTTEST_FAILED):  # the early ones, weeks ago
-            joined = start + datetime.timedelta(days=rng.uniform(0, 10), hours=rng.uniform(8, 10))
+            joined = start + datetime.timedelta(days=rng.uniform(0, 20), hours=rng.uniform(8, 10))
         else:  # later, most still active now (some not for over two weeks: "inactive")
             joined = now - datetime.timedelta(days=rng.uniform(2, 18), hours=rng.uniform(0, 8))
         user = User(email=email, name=name, organisation=DEMO_ORGANISATION, sector=SECTORS[index % 4],
@@ -151,7 +151,7 @@ class _Learner:
             self.take_test(f"post-{self.path.slug}", min(post, 0.45), until_passed=False)
             return
         self.take_test(f"post-{self.path.slug}", 0.2 if retake else post, until_passed=True)
-        self.survey("post", self.rng.uniform(3.2, 4.4))
+        self.survey("post", self.rng.uniform(2.8, 3.9))  # a bit more confident
         cert = complete_paths(self.user, self.course)
         if cert is not None:
             cert.issued_at = self.clock
@@ -169,7 +169,7 @@ class _Learner:
             if right or len(ids) < 2:
                 return {i: i for i in ids}
             wrong = ids[1:] + ids[:1]
-            return dict(zip(ids, wrong))
+            return dict(zip(ids, wrong, strict=True))
         correct = [o.id for o in question.options if o.correct]
         wrong = [o.id for o in question.options if not o.correct]
         if question.type == "multiple":
