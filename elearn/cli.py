@@ -99,6 +99,23 @@ def demo():
     for email, _name, role, _sector in accounts:
         click.echo(f"  {role:8} {email}")
 
+    from .certs.service import NotConfigured, verify_url
+    from .demo import build_demo_cohort, invite_link
+
+    trainer = find_user("trainer@kruispunt.example.org")
+    demo_group = build_demo_cohort(current_app.extensions["course"], trainer)
+    db.session.commit()
+    group = demo_group.cohort
+    click.echo(f"Demo group \"{group.name}\" ({'created' if demo_group.created else 'already there'}): "
+               f"fictitious learners, {len(demo_group.certificates)} with a certificate")
+    click.echo(f"  trainer log-in: trainer@kruispunt.example.org / {password}")
+    try:
+        click.echo(f"  invite link:    {invite_link(group)}")
+        if demo_group.certificates:
+            click.echo(f"  a certificate:  {verify_url(demo_group.certificates[0].code)}")
+    except NotConfigured:
+        click.echo("  set ELEARN_PUBLIC_BASE_URL to print the invite and verify links")
+
 
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))

@@ -90,8 +90,10 @@ def test_backup_is_a_consistent_copy(runner, tmp_path):
     target = tmp_path / "backup.sqlite"
     result = run(runner, "backup", str(target))
     assert result.exit_code == 0
-    with sqlite3.connect(target) as conn:
-        assert conn.execute("select count(*) from users").fetchone()[0] == 5
+    from elearn.demo import NAMES
+    with sqlite3.connect(target) as conn:  # the 5 demo accounts and the demo group's learners
+        assert conn.execute("select count(*) from users").fetchone()[0] == 5 + len(NAMES)
+        assert conn.execute("select count(*) from certificates").fetchone()[0] >= 5
 
 
 def test_bad_content_stops_start_up(tmp_path, monkeypatch):
