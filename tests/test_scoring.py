@@ -63,7 +63,7 @@ def test_parse_maps_shown_positions_to_option_ids_and_rejects_others():
     shown_multiple = ShownQuestion(multiple, tuple(reversed(multiple.options)), ())
     n = len(single.options)
     assert question_type(single).parse(shown_single, MultiDict({"answer": "1"})) == [single.options[-1].id]
-    for bad in ("z", "a", "0", str(n + 1), "-1"):
+    for bad in ("z", "a", "0", str(n + 1), "-1", "¹", "²"):  # superscripts pass isdigit() but not int()
         with pytest.raises(InvalidAnswer):
             question_type(single).parse(shown_single, MultiDict({"answer": bad}))
     with pytest.raises(InvalidAnswer):

@@ -53,7 +53,7 @@ class ShownQuestion:
 
 
 def _at(items, value: str, key):
-    if not (isinstance(value, str) and value.isdigit()):
+    if not (isinstance(value, str) and value.isascii() and value.isdigit()):  # not "¹" or "٣"
         return None
     index = int(value)
     return key(items[index - 1]) if 1 <= index <= len(items) else None
