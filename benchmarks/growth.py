@@ -15,6 +15,7 @@ app's own configuration, the trainer's requests are timed in-process with Flask'
 
     .venv/bin/python benchmarks/run.py --growth [--sizes 1000,10000] [--plans] [--json PATH]
 """
+
 from __future__ import annotations
 
 import json
@@ -47,24 +48,61 @@ def run(args) -> int:
             postgres_execute(admin, f'CREATE DATABASE "{args.bench_db}"')
             password = "Growth-" + secrets.token_urlsafe(12)
             env = {k: v for k, v in os.environ.items() if not k.startswith("ELEARN_") or k == "ELEARN_CONTENT_DIR"}
-            env.update(ELEARN_DATABASE_URL=database_url, ELEARN_INSTANCE_PATH=str(tmp / "instance"),
-                       ELEARN_SECRET_KEY=secrets.token_hex(32), ELEARN_RATELIMIT_ENABLED="false",
-                       ELEARN_PASSWORD=password,
-                       PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+            env.update(
+                ELEARN_DATABASE_URL=database_url,
+                ELEARN_INSTANCE_PATH=str(tmp / "instance"),
+                ELEARN_SECRET_KEY=secrets.token_hex(32),
+                ELEARN_RATELIMIT_ENABLED="false",
+                ELEARN_PASSWORD=password,
+                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            )
             start = time.perf_counter()
             run_checked([venv_tool("elearn"), "init-db"], env, "elearn init-db")
-            run_checked([venv_tool("elearn"), "create-user", "lea.growth@example.org", "--name", "Lea Groei",
-                         "--role", "learner"], env, "elearn create-user")
-            out = run_checked([sys.executable, str(HERE / "seed.py"), "lea.growth@example.org",
-                               "tom.growth@example.org", str(size)], env, "benchmarks/seed.py", timeout=1800)
+            run_checked(
+                [
+                    venv_tool("elearn"),
+                    "create-user",
+                    "lea.growth@example.org",
+                    "--name",
+                    "Lea Groei",
+                    "--role",
+                    "learner",
+                ],
+                env,
+                "elearn create-user",
+            )
+            out = run_checked(
+                [sys.executable, str(HERE / "seed.py"), "lea.growth@example.org", "tom.growth@example.org", str(size)],
+                env,
+                "benchmarks/seed.py",
+                timeout=1800,
+            )
             seeded = json.loads(out.strip().splitlines()[-1])
             print(f"{size} learners seeded in {time.perf_counter() - start:.0f} s ({seeded['rows']})")
-            run_checked([sys.executable, "-c", "import psycopg, os; c = psycopg.connect(os.environ['U'], "
-                         "autocommit=True); c.execute('VACUUM ANALYZE')"],
-                        dict(env, U=database_url.replace("+psycopg", "")), "VACUUM ANALYZE")
-            out = run_checked([sys.executable, str(Path(__file__).resolve()), "measure", "tom.growth@example.org",
-                               str(seeded["cohort_id"]), "3" if args.smoke else "7", "1" if args.plans else "0"],
-                              env, "growth measurement", timeout=1800)
+            run_checked(
+                [
+                    sys.executable,
+                    "-c",
+                    "import psycopg, os; c = psycopg.connect(os.environ['U'], "
+                    "autocommit=True); c.execute('VACUUM ANALYZE')",
+                ],
+                dict(env, U=database_url.replace("+psycopg", "")),
+                "VACUUM ANALYZE",
+            )
+            out = run_checked(
+                [
+                    sys.executable,
+                    str(Path(__file__).resolve()),
+                    "measure",
+                    "tom.growth@example.org",
+                    str(seeded["cohort_id"]),
+                    "3" if args.smoke else "7",
+                    "1" if args.plans else "0",
+                ],
+                env,
+                "growth measurement",
+                timeout=1800,
+            )
             result = json.loads(out.strip().splitlines()[-1])
             result["size"] = size
             results.append(result)
@@ -86,9 +124,12 @@ def run(args) -> int:
     constant = len({(r["dashboard"]["queries"], r["summary"]["queries"]) for r in results}) == 1
     largest = results[-1]
     missed = [k for k, limit in TARGETS.items() if largest[k]["ms"] >= limit]
-    print(f"query counts constant over sizes: {'yes' if constant else 'NO'}; "
-          f"targets at {largest['size']}: " + (", ".join(f"{k} < {v:.0f} ms" for k, v in TARGETS.items()))
-          + (f" — missed: {', '.join(missed)}" if missed else " — met"))
+    print(
+        f"query counts constant over sizes: {'yes' if constant else 'NO'}; "
+        f"targets at {largest['size']}: "
+        + (", ".join(f"{k} < {v:.0f} ms" for k, v in TARGETS.items()))
+        + (f" — missed: {', '.join(missed)}" if missed else " — met")
+    )
     if not constant:
         return 1
     return 2 if missed and not args.smoke else 0
@@ -106,15 +147,21 @@ def print_result(r: dict) -> None:
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| learners | dashboard | summary | item analysis (responses, items CSV) | CSV export | XLSX export |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| learners | dashboard | summary | item analysis (responses, items CSV) | CSV export | XLSX export |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for r in results:
+
         def cell(key, r=r):
             m = r[key]
             size = f", {m['bytes'] / 1e6:.1f} MB, peak {m['peak_mb']:.1f} MB" if "peak_mb" in m else ""
             return f"{m['ms']:.0f} ms, {m['queries']} q{size}"
-        lines.append(f"| {r['size']:,} | {cell('dashboard')} | {cell('summary')} | {r['responses']:,}: "
-                     f"{cell('items_csv')} | {cell('export_csv')} | {cell('export_xlsx')} |")
+
+        lines.append(
+            f"| {r['size']:,} | {cell('dashboard')} | {cell('summary')} | {r['responses']:,}: "
+            f"{cell('items_csv')} | {cell('export_csv')} | {cell('export_xlsx')} |"
+        )
     return "\n".join(lines)
 
 
@@ -182,11 +229,14 @@ def measure(trainer_email: str, cohort_id: int, repeats: int, plans: bool) -> di
         return dict(ms=statistics.median(times), min_ms=min(times), queries=max(counts), bytes=size)
 
     base = f"/trainer/cohorts/{cohort_id}"
-    result = dict(responses=responses,
-                  dashboard=timed(base, repeats), summary=timed(base + "/summary", max(3, repeats // 2)),
-                  items_csv=timed(base + "/items.csv", 3),
-                  export_csv=timed(base + "/export.csv", 2, memory=True),
-                  export_xlsx=timed(base + "/export.xlsx", 1, memory=True))
+    result = dict(
+        responses=responses,
+        dashboard=timed(base, repeats),
+        summary=timed(base + "/summary", max(3, repeats // 2)),
+        items_csv=timed(base + "/items.csv", 3),
+        export_csv=timed(base + "/export.csv", 2, memory=True),
+        export_xlsx=timed(base + "/export.xlsx", 1, memory=True),
+    )
     if plans:
         result["plans"] = []
         for path in (base, base + "/summary"):
@@ -195,10 +245,14 @@ def measure(trainer_email: str, cohort_id: int, repeats: int, plans: bool) -> di
             slowest = sorted(statements, key=lambda s: -s[0])[:3]
             with app.app_context():
                 for ms, statement, parameters in slowest:
-                    rows = db.session.connection().exec_driver_sql("EXPLAIN (ANALYZE, COSTS OFF) " + statement,
-                                                                   parameters).all()
-                    result["plans"].append(dict(page=path, ms=ms, sql=" ".join(statement.split()),
-                                                plan=[r[0] for r in rows]))
+                    rows = (
+                        db.session.connection()
+                        .exec_driver_sql("EXPLAIN (ANALYZE, COSTS OFF) " + statement, parameters)
+                        .all()
+                    )
+                    result["plans"].append(
+                        dict(page=path, ms=ms, sql=" ".join(statement.split()), plan=[r[0] for r in rows])
+                    )
                 db.session.rollback()
     return result
 

@@ -3,6 +3,7 @@
 Both return a ``Load``: requests per second, p50 and p99 latency, and how many responses had a
 status other than the one expected (a 302 to the login page must not pass for a page view).
 """
+
 from __future__ import annotations
 
 import math
@@ -30,8 +31,8 @@ class Load:
     rps: float
     p50_ms: float | None
     p99_ms: float | None
-    unexpected: int = 0          # responses with another status than expected
-    first_bad: int = 0           # the first such status
+    unexpected: int = 0  # responses with another status than expected
+    first_bad: int = 0  # the first such status
     socket_errors: dict = field(default_factory=dict)
 
     @property
@@ -42,6 +43,7 @@ class Load:
 @dataclass
 class Target:
     """One URL to load; ``body`` (url-encoded form) makes it a POST."""
+
     url: str
     expected: int = 200
     method: str = "GET"
@@ -72,6 +74,7 @@ def _ms(text: str) -> float:
 
 def parse_wrk(output: str) -> Load:
     """Requests/s, p50/p99 (from ``--latency``), socket errors and the Lua script's status count."""
+
     def find(pattern, cast=float, default=None):
         match = re.search(pattern, output, re.M)
         return cast(match.group(1)) if match else default
@@ -85,14 +88,31 @@ def parse_wrk(output: str) -> Load:
     bench = re.search(r"BENCH unexpected=(\d+) first_bad=(\d+)", output)
     if bench is None:
         raise RuntimeError("wrk output lacks the BENCH line of wrk_request.lua:\n" + output)
-    return Load("wrk", requests, seconds, find(r"^Requests/sec:\s+([\d.]+)", float, 0.0),
-                find(r"^\s+50%\s+(\S+)", _ms), find(r"^\s+99%\s+(\S+)", _ms),
-                int(bench.group(1)), int(bench.group(2)), errors)
+    return Load(
+        "wrk",
+        requests,
+        seconds,
+        find(r"^Requests/sec:\s+([\d.]+)", float, 0.0),
+        find(r"^\s+50%\s+(\S+)", _ms),
+        find(r"^\s+99%\s+(\S+)", _ms),
+        int(bench.group(1)),
+        int(bench.group(2)),
+        errors,
+    )
 
 
 def run_wrk(wrk: str, target: Target, *, connections: int, threads: int, seconds: float) -> tuple[Load, str]:
-    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-               "--latency", "-s", str(LUA_SCRIPT)]
+    command = [
+        wrk,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        "-s",
+        str(LUA_SCRIPT),
+    ]
     for name, value in {"User-Agent": USER_AGENT, **target.headers}.items():
         command += ["-H", f"{name}: {value}"]
     command += [target.url, "--", target.method, str(target.expected)] + ([target.body] if target.body else [])
@@ -151,6 +171,14 @@ def run_python(target: Target, *, connections: int, seconds: float) -> Load:
     for w in workers:
         w.join(seconds + 60)
     elapsed = time.perf_counter() - start
-    return Load("python", len(latencies), elapsed, len(latencies) / elapsed if elapsed else 0.0,
-                percentile(latencies, 50), percentile(latencies, 99), len(bad), bad[0] if bad else 0,
-                {k: v for k, v in errors.items() if v})
+    return Load(
+        "python",
+        len(latencies),
+        elapsed,
+        len(latencies) / elapsed if elapsed else 0.0,
+        percentile(latencies, 50),
+        percentile(latencies, 99),
+        len(bad),
+        bad[0] if bad else 0,
+        {k: v for k, v in errors.items() if v},
+    )

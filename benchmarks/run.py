@@ -15,6 +15,7 @@ Exit status: 0 all targets met (always 0 with --smoke unless broken), 1 somethin
 (a server did not start, a request got an unexpected status, a measurement raised),
 2 a target was missed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,9 +50,11 @@ from webclient import Browser, NoRedirect, open_url, parse_form, valid_answer  #
 BENCH_DATABASE = "kruispunt_bench"
 HOST = "127.0.0.1"
 #: what each same-work baseline of baseline_app.py does
-BASELINE_NAMES = {"module_page": "session, user + 10 rows, 8 KB page in layout",
-                  "answer_save": "session, 1 upsert, commit, redirect",
-                  "verify": "1 row by code, page in layout"}
+BASELINE_NAMES = {
+    "module_page": "session, user + 10 rows, 8 KB page in layout",
+    "answer_save": "session, 1 upsert, commit, redirect",
+    "verify": "1 row by code, page in layout",
+}
 STARTUP_SNIPPET = """
 import json, time
 t0 = time.perf_counter()
@@ -82,10 +85,26 @@ class Profile:
 
 def profile(args) -> Profile:
     if args.smoke:
-        return Profile(connections=4, threads=2, seconds=1, warmup=0, dashboard_requests=3, pdf_renders=3,
-                       startups=1, cohort_size=50)
-    return Profile(connections=32, threads=2, seconds=args.duration, warmup=3, dashboard_requests=20,
-                   pdf_renders=50, startups=5, cohort_size=1000)
+        return Profile(
+            connections=4,
+            threads=2,
+            seconds=1,
+            warmup=0,
+            dashboard_requests=3,
+            pdf_renders=3,
+            startups=1,
+            cohort_size=50,
+        )
+    return Profile(
+        connections=32,
+        threads=2,
+        seconds=args.duration,
+        warmup=3,
+        dashboard_requests=20,
+        pdf_renders=50,
+        startups=5,
+        cohort_size=1000,
+    )
 
 
 @dataclass
@@ -96,10 +115,10 @@ class Row:
     rps: float | None = None
     p50_ms: float | None = None
     p99_ms: float | None = None
-    ratio: float | None = None       # requests/s relative to the same-work baseline
+    ratio: float | None = None  # requests/s relative to the same-work baseline
     floor_ratio: float | None = None  # requests/s relative to the floor (bare Flask, one template)
-    ms: float | None = None          # median time for the single-shot rows
-    result: str = ""                 # PASS | MISS | ERROR | n/a | ref
+    ms: float | None = None  # median time for the single-shot rows
+    result: str = ""  # PASS | MISS | ERROR | n/a | ref
     note: str = ""
     details: dict = field(default_factory=dict)
 
@@ -152,8 +171,9 @@ class Server:
         self.base = f"http://{HOST}:{port}"
         self.ready_url = self.base + ready_path
         self._log = open(log, "wb")
-        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -266,25 +286,56 @@ class Bench:
         env = dict(env, ELEARN_PASSWORD=password)
         start = time.perf_counter()
         run_checked([elearn, "init-db"], env, "elearn init-db")
-        run_checked([elearn, "create-user", self.learner[0], "--name", "Lea Benchmark", "--role", "learner",
-                     "--sector", "jeugd-welzijn", "--organisation", "JAC Gent"], env, "elearn create-user (learner)")
-        out = run_checked([sys.executable, str(HERE / "seed.py"), self.learner[0], self.trainer[0],
-                           str(self.prof.cohort_size)], env, "benchmarks/seed.py")
+        run_checked(
+            [
+                elearn,
+                "create-user",
+                self.learner[0],
+                "--name",
+                "Lea Benchmark",
+                "--role",
+                "learner",
+                "--sector",
+                "jeugd-welzijn",
+                "--organisation",
+                "JAC Gent",
+            ],
+            env,
+            "elearn create-user (learner)",
+        )
+        out = run_checked(
+            [sys.executable, str(HERE / "seed.py"), self.learner[0], self.trainer[0], str(self.prof.cohort_size)],
+            env,
+            "benchmarks/seed.py",
+        )
         seeded = json.loads(out.strip().splitlines()[-1])
-        print(f"seeded in {time.perf_counter() - start:.1f} s: learner, certificate {seeded['certificate']['code']}, "
-              f"cohort {seeded['cohort_id']} of {seeded['cohort_size']} learners ({seeded['rows']})")
+        print(
+            f"seeded in {time.perf_counter() - start:.1f} s: learner, certificate {seeded['certificate']['code']}, "
+            f"cohort {seeded['cohort_id']} of {seeded['cohort_size']} learners ({seeded['rows']})"
+        )
         return seeded
 
     def start_servers(self, env: dict) -> tuple[Server, Server]:
         gunicorn = venv_tool("gunicorn")
         app_port, base_port = free_port(), free_port()
         common = ["-w", "2"]
-        app = Server("app (gunicorn elearn)", [gunicorn, *common, "-b", f"{HOST}:{app_port}", "elearn:create_app()"],
-                     env, self.tmp / "app.log", "/login", app_port)
+        app = Server(
+            "app (gunicorn elearn)",
+            [gunicorn, *common, "-b", f"{HOST}:{app_port}", "elearn:create_app()"],
+            env,
+            self.tmp / "app.log",
+            "/login",
+            app_port,
+        )
         self.servers.append(app)
-        baseline = Server("baseline (gunicorn baseline_app)",
-                          [gunicorn, *common, "-b", f"{HOST}:{base_port}", "--pythonpath", str(HERE),
-                           "baseline_app:create_app()"], env, self.tmp / "baseline.log", "/", base_port)
+        baseline = Server(
+            "baseline (gunicorn baseline_app)",
+            [gunicorn, *common, "-b", f"{HOST}:{base_port}", "--pythonpath", str(HERE), "baseline_app:create_app()"],
+            env,
+            self.tmp / "baseline.log",
+            "/",
+            base_port,
+        )
         self.servers.append(baseline)
         for server in (app, baseline):
             took = server.wait_ready()
@@ -299,12 +350,13 @@ class Bench:
         quiz_page = browser.request(f"/quiz/{seeded['quiz']}")
         if quiz_page.status != 200:
             raise Broken(f"GET /quiz/{seeded['quiz']} answered {quiz_page.status}")
-        started = browser.request(f"/quiz/{seeded['quiz']}/start",
-                                  {"csrf_token": parse_form(quiz_page.body).csrf_token}, follow=False)
+        started = browser.request(
+            f"/quiz/{seeded['quiz']}/start", {"csrf_token": parse_form(quiz_page.body).csrf_token}, follow=False
+        )
         location = started.headers.get("Location", "")
         if started.status != 302 or "/attempt/" not in location:
             raise Broken(f"starting the quiz answered {started.status} {location}")
-        attempt_path = location[location.index("/attempt/"):]
+        attempt_path = location[location.index("/attempt/") :]
         attempt_id = attempt_path.split("/")[2]
         question = browser.request(attempt_path)
         if question.status != 200:
@@ -319,31 +371,49 @@ class Bench:
         opener = urllib.request.build_opener(NoRedirect())
         page = open_url(opener, app.base + section_path, headers=headers)
         if page.status != 200 or escape(seeded["section_title"]) not in page.body:
-            raise Broken(f"GET {section_path} with the session cookie answered {page.status} "
-                         f"{page.headers.get('Location', '')}")
+            raise Broken(
+                f"GET {section_path} with the session cookie answered {page.status} {page.headers.get('Location', '')}"
+            )
         body = urllib.parse.urlencode(fields)
-        saved = open_url(opener, app.base + f"/attempt/{attempt_id}/1", body.encode(),
-                         {**headers, "Content-Type": "application/x-www-form-urlencoded"})
+        saved = open_url(
+            opener,
+            app.base + f"/attempt/{attempt_id}/1",
+            body.encode(),
+            {**headers, "Content-Type": "application/x-www-form-urlencoded"},
+        )
         if saved.status != 302 or not saved.headers.get("Location", "").endswith(f"/attempt/{attempt_id}/2"):
-            raise Broken(f"saving an answer answered {saved.status} {saved.headers.get('Location', '')}: "
-                         f"{saved.body[:300]}")
+            raise Broken(
+                f"saving an answer answered {saved.status} {saved.headers.get('Location', '')}: {saved.body[:300]}"
+            )
         verify = open_url(opener, app.base + f"/verify/{seeded['certificate']['code']}")
         if verify.status != 200 or seeded["certificate"]["code"] not in verify.body:
             raise Broken(f"GET /verify/{seeded['certificate']['code']} answered {verify.status}")
-        return dict(headers=headers, section_path=section_path, answer_path=f"/attempt/{attempt_id}/1",
-                    answer_body=body, answer_fields=sorted(fields), attempt_id=attempt_id)
+        return dict(
+            headers=headers,
+            section_path=section_path,
+            answer_path=f"/attempt/{attempt_id}/1",
+            answer_body=body,
+            answer_fields=sorted(fields),
+            attempt_id=attempt_id,
+        )
 
     def prepare_baselines(self, baseline: Server, seeded: dict, learner: dict) -> dict:
         """The same-work baseline's URLs, each checked once with the learner's session cookie."""
         opener = urllib.request.build_opener(NoRedirect())
-        paths = dict(page=f"/page/{seeded['module']}/{seeded['section_id']}",
-                     answer=f"/answer/{learner['attempt_id']}/1",
-                     verify=f"/verify/{seeded['certificate']['code']}")
+        paths = dict(
+            page=f"/page/{seeded['module']}/{seeded['section_id']}",
+            answer=f"/answer/{learner['attempt_id']}/1",
+            verify=f"/verify/{seeded['certificate']['code']}",
+        )
         page = open_url(opener, baseline.base + paths["page"], headers=learner["headers"])
         if page.status != 200 or len(page.body) < 8192:
             raise Broken(f"baseline GET {paths['page']} answered {page.status} ({len(page.body)} bytes)")
-        saved = open_url(opener, baseline.base + paths["answer"], learner["answer_body"].encode(),
-                         {**learner["headers"], "Content-Type": "application/x-www-form-urlencoded"})
+        saved = open_url(
+            opener,
+            baseline.base + paths["answer"],
+            learner["answer_body"].encode(),
+            {**learner["headers"], "Content-Type": "application/x-www-form-urlencoded"},
+        )
         if saved.status != 302:
             raise Broken(f"baseline POST {paths['answer']} answered {saved.status}: {saved.body[:300]}")
         verify = open_url(opener, baseline.base + paths["verify"])
@@ -367,13 +437,16 @@ class Bench:
         prof = self.prof
         if self.wrk:
             if prof.warmup:
-                warm, _ = loadgen.run_wrk(self.wrk, target, connections=prof.connections, threads=prof.threads,
-                                          seconds=prof.warmup)
+                warm, _ = loadgen.run_wrk(
+                    self.wrk, target, connections=prof.connections, threads=prof.threads, seconds=prof.warmup
+                )
                 if not warm.ok:
-                    self.problems.append(f"{label}: warm-up got {warm.unexpected} unexpected responses "
-                                         f"(first: {warm.first_bad})")
-            result, raw = loadgen.run_wrk(self.wrk, target, connections=prof.connections, threads=prof.threads,
-                                          seconds=prof.seconds)
+                    self.problems.append(
+                        f"{label}: warm-up got {warm.unexpected} unexpected responses (first: {warm.first_bad})"
+                    )
+            result, raw = loadgen.run_wrk(
+                self.wrk, target, connections=prof.connections, threads=prof.threads, seconds=prof.seconds
+            )
             if self.args.verbose:
                 print(raw)
         else:
@@ -383,16 +456,29 @@ class Bench:
         if result.requests == 0:
             self.problems.append(f"{label}: no request completed ({result.socket_errors})")
         elif result.unexpected:
-            self.problems.append(f"{label}: {result.unexpected} of {result.requests} responses had another "
-                                 f"status than {target.expected} (first: {result.first_bad})")
-        print(f"  {label}: {result.rps:.0f} req/s, p50 {fmt_ms(result.p50_ms)}, p99 {fmt_ms(result.p99_ms)}"
-              f"{', socket errors ' + str(result.socket_errors) if result.socket_errors else ''}")
+            self.problems.append(
+                f"{label}: {result.unexpected} of {result.requests} responses had another "
+                f"status than {target.expected} (first: {result.first_bad})"
+            )
+        print(
+            f"  {label}: {result.rps:.0f} req/s, p50 {fmt_ms(result.p50_ms)}, p99 {fmt_ms(result.p99_ms)}"
+            f"{', socket errors ' + str(result.socket_errors) if result.socket_errors else ''}"
+        )
         return result
 
     def load_row(self, key, name, target_text, load: Load, baseline: Load, floor: Load, passed) -> Row:
         ratio = load.rps / baseline.rps if baseline.rps else None
-        row = Row(key, name, target_text, rps=load.rps, p50_ms=load.p50_ms, p99_ms=load.p99_ms, ratio=ratio,
-                  floor_ratio=load.rps / floor.rps if floor.rps else None, details=asdict(load))
+        row = Row(
+            key,
+            name,
+            target_text,
+            rps=load.rps,
+            p50_ms=load.p50_ms,
+            p99_ms=load.p99_ms,
+            ratio=ratio,
+            floor_ratio=load.rps / floor.rps if floor.rps else None,
+            details=asdict(load),
+        )
         if not load.ok:
             row.result, row.note = "ERROR", f"{load.unexpected} unexpected status (first {load.first_bad})"
         elif ratio is None:
@@ -404,9 +490,18 @@ class Bench:
     @staticmethod
     def reference_row(key: str, name: str, load: Load, floor: Load) -> Row:
         """A baseline: the reference its app row is divided by."""
-        return Row(key, name, "reference", rps=load.rps, p50_ms=load.p50_ms, p99_ms=load.p99_ms,
-                   ratio=1.0 if load.rps else None, floor_ratio=load.rps / floor.rps if floor.rps else None,
-                   result="ref" if load.ok else "ERROR", details=asdict(load))
+        return Row(
+            key,
+            name,
+            "reference",
+            rps=load.rps,
+            p50_ms=load.p50_ms,
+            p99_ms=load.p99_ms,
+            ratio=1.0 if load.rps else None,
+            floor_ratio=load.rps / floor.rps if floor.rps else None,
+            result="ref" if load.ok else "ERROR",
+            details=asdict(load),
+        )
 
     def dashboard(self, app: Server, trainer: dict) -> Row:
         """Sequential requests on one client: the time a trainer waits for the page."""
@@ -418,9 +513,13 @@ class Bench:
             reply = open_url(opener, url, headers=trainer["headers"])
             statuses.add(reply.status)
             times.append(reply.seconds * 1000)
-        row = Row("dashboard", f"cohort dashboard, {self.prof.cohort_size} learners", "< 150 ms",
-                  ms=statistics.median(times),
-                  details=dict(requests=len(times), min_ms=min(times), max_ms=max(times), statuses=sorted(statuses)))
+        row = Row(
+            "dashboard",
+            f"cohort dashboard, {self.prof.cohort_size} learners",
+            "< 150 ms",
+            ms=statistics.median(times),
+            details=dict(requests=len(times), min_ms=min(times), max_ms=max(times), statuses=sorted(statuses)),
+        )
         if statuses != {200}:
             row.result, row.note = "ERROR", f"statuses {sorted(statuses)}"
             self.problems.append(f"dashboard: statuses {sorted(statuses)}")
@@ -443,9 +542,15 @@ class Bench:
             return row
         try:
             data = certificates.CertificateData(
-                learner_name=cert["learner_name"], path_title=cert["path_title"], hours=cert["hours"],
-                completed_on=datetime.date.fromisoformat(cert["completed_on"]), issuer=cert["issuer"],
-                code=cert["code"], verify_url=cert["verify_url"], language="nl")
+                learner_name=cert["learner_name"],
+                path_title=cert["path_title"],
+                hours=cert["hours"],
+                completed_on=datetime.date.fromisoformat(cert["completed_on"]),
+                issuer=cert["issuer"],
+                code=cert["code"],
+                verify_url=cert["verify_url"],
+                language="nl",
+            )
             start = time.perf_counter()
             first = certificates.render_pdf(data)
             first_ms = (time.perf_counter() - start) * 1000
@@ -462,8 +567,14 @@ class Bench:
             return row
         row.ms = statistics.median(times)
         row.result = "PASS" if row.ms < 100 else "MISS"
-        row.details = dict(renders=len(times), first_call_ms=first_ms, min_ms=min(times), max_ms=max(times),
-                           bytes=len(first), identical=first == pdf)
+        row.details = dict(
+            renders=len(times),
+            first_call_ms=first_ms,
+            min_ms=min(times),
+            max_ms=max(times),
+            bytes=len(first),
+            identical=first == pdf,
+        )
         return row
 
     def startup(self, env: dict) -> Row:
@@ -483,12 +594,24 @@ class Bench:
         create = statistics.median(r["create_app_ms"] for r in runs)
         imports = statistics.median(r["import_ms"] for r in runs)
         total = statistics.median(r["import_ms"] + r["create_app_ms"] for r in runs)
-        row = Row("startup", "start-up: create_app(), fresh process", "< 500 ms", ms=create,
-                  details=dict(runs=runs, create_app_ms_median=create, import_ms_median=imports,
-                               import_and_create_app_ms_median=total, cold_run=cold))
+        row = Row(
+            "startup",
+            "start-up: create_app(), fresh process",
+            "< 500 ms",
+            ms=create,
+            details=dict(
+                runs=runs,
+                create_app_ms_median=create,
+                import_ms_median=imports,
+                import_and_create_app_ms_median=total,
+                cold_run=cold,
+            ),
+        )
         row.result = "PASS" if create < 500 else "MISS"
-        row.note = (f"`import elearn` takes {imports:.0f} ms before it: {total:.0f} ms in all; the first start "
-                    f"with an empty instance folder (Markdown not yet rendered) takes {cold['create_app_ms']:.0f} ms")
+        row.note = (
+            f"`import elearn` takes {imports:.0f} ms before it: {total:.0f} ms in all; the first start "
+            f"with an empty instance folder (Markdown not yet rendered) takes {cold['create_app_ms']:.0f} ms"
+        )
         return row
 
     def run(self) -> None:
@@ -497,51 +620,93 @@ class Bench:
         env = self.environment(database_url)
         self.meta = dict(
             started=datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-            mode="smoke" if self.args.smoke else "full", database="postgresql" if self.args.postgres else "sqlite",
+            mode="smoke" if self.args.smoke else "full",
+            database="postgresql" if self.args.postgres else "sqlite",
             load_tool=f"wrk {loadgen.wrk_version(self.wrk)}" if self.wrk else "python urllib (wrk not used)",
-            connections=prof.connections, threads=prof.threads, seconds=prof.seconds, warmup=prof.warmup,
-            gunicorn="-w 2 (sync workers)", cpus=os.cpu_count(), python=platform.python_version(),
-            machine=platform.platform(), commit=git_commit(), rate_limiting="off (ELEARN_RATELIMIT_ENABLED=false)")
+            connections=prof.connections,
+            threads=prof.threads,
+            seconds=prof.seconds,
+            warmup=prof.warmup,
+            gunicorn="-w 2 (sync workers)",
+            cpus=os.cpu_count(),
+            python=platform.python_version(),
+            machine=platform.platform(),
+            commit=git_commit(),
+            rate_limiting="off (ELEARN_RATELIMIT_ENABLED=false)",
+        )
         load1 = os.getloadavg()[0]
         self.meta["load_average_at_start"] = round(load1, 2)
         if load1 > 0.5:
-            print(f"WARNING: the machine is busy (load average {load1:.2f} on {os.cpu_count()} CPUs); "
-                  f"other processes share the CPU with the servers and wrk, so the numbers will be low and noisy")
-        print(f"database: {self.meta['database']}; rate limiting OFF (ELEARN_RATELIMIT_ENABLED=false) "
-              f"so the load is not throttled")
+            print(
+                f"WARNING: the machine is busy (load average {load1:.2f} on {os.cpu_count()} CPUs); "
+                f"other processes share the CPU with the servers and wrk, so the numbers will be low and noisy"
+            )
+        print(
+            f"database: {self.meta['database']}; rate limiting OFF (ELEARN_RATELIMIT_ENABLED=false) "
+            f"so the load is not throttled"
+        )
         if not self.wrk:
             why = "--no-wrk given" if self.args.no_wrk else "wrk is not installed"
-            print(f"{why}: loading with a bounded Python urllib loop instead; its numbers are much lower than "
-                  f"wrk's and only comparable with each other (the ratios still mean something)")
+            print(
+                f"{why}: loading with a bounded Python urllib loop instead; its numbers are much lower than "
+                f"wrk's and only comparable with each other (the ratios still mean something)"
+            )
         seeded = self.seed(env)
         app, baseline = self.start_servers(env)
         learner = self.prepare_learner(app, seeded)
         trainer = self.prepare_trainer(app, seeded)
         threads = f"{prof.threads} threads, " if self.wrk else ""
-        print(f"load: {self.meta['load_tool']}, {prof.connections} connections, {threads}"
-              f"{prof.seconds:g} s per test" + (f" after a {prof.warmup:g} s warm-up" if prof.warmup else ""))
+        print(
+            f"load: {self.meta['load_tool']}, {prof.connections} connections, {threads}"
+            f"{prof.seconds:g} s per test" + (f" after a {prof.warmup:g} s warm-up" if prof.warmup else "")
+        )
 
         same = self.prepare_baselines(baseline, seeded, learner)
         floor = self.load("floor", Target(baseline.base + "/"))
         base_page = self.load("baseline page", Target(baseline.base + same["page"], headers=learner["headers"]))
         module = self.load("module page", Target(app.base + learner["section_path"], headers=learner["headers"]))
-        base_answer = self.load("baseline answer save", Target(
-            baseline.base + same["answer"], expected=302, method="POST", body=learner["answer_body"],
-            headers=learner["headers"]))
-        answer = self.load("answer save", Target(app.base + learner["answer_path"], expected=302, method="POST",
-                                                 body=learner["answer_body"], headers=learner["headers"]))
+        base_answer = self.load(
+            "baseline answer save",
+            Target(
+                baseline.base + same["answer"],
+                expected=302,
+                method="POST",
+                body=learner["answer_body"],
+                headers=learner["headers"],
+            ),
+        )
+        answer = self.load(
+            "answer save",
+            Target(
+                app.base + learner["answer_path"],
+                expected=302,
+                method="POST",
+                body=learner["answer_body"],
+                headers=learner["headers"],
+            ),
+        )
         base_verify = self.load("baseline verify", Target(baseline.base + same["verify"]))
         verify = self.load("verify page", Target(app.base + f"/verify/{seeded['certificate']['code']}"))
         self.rows.append(self.reference_row("floor", "floor: bare Flask + 1 small template", floor, floor))
         for key, name, target_text, load, base in (
-                ("module_page", f"module section page {learner['section_path']}", ">= 50 % and p99 < 50 ms",
-                 module, base_page),
-                ("answer_save", "save a quiz answer (POST, 302)", ">= 50 %", answer, base_answer),
-                ("verify", "public /verify/<code>", ">= 50 %", verify, base_verify)):
-            self.rows.append(self.reference_row(f"baseline_{key}", f"  same work, bare: {BASELINE_NAMES[key]}",
-                                                base, floor))
-            passed = ((lambda r: r.ratio >= 0.50 and r.p99_ms is not None and r.p99_ms < 50)
-                      if key == "module_page" else (lambda r: r.ratio >= 0.50))
+            (
+                "module_page",
+                f"module section page {learner['section_path']}",
+                ">= 50 % and p99 < 50 ms",
+                module,
+                base_page,
+            ),
+            ("answer_save", "save a quiz answer (POST, 302)", ">= 50 %", answer, base_answer),
+            ("verify", "public /verify/<code>", ">= 50 %", verify, base_verify),
+        ):
+            self.rows.append(
+                self.reference_row(f"baseline_{key}", f"  same work, bare: {BASELINE_NAMES[key]}", base, floor)
+            )
+            passed = (
+                (lambda r: r.ratio >= 0.50 and r.p99_ms is not None and r.p99_ms < 50)
+                if key == "module_page"
+                else (lambda r: r.ratio >= 0.50)
+            )
             self.rows.append(self.load_row(key, name, target_text, load, base, floor, passed))
         self.rows.append(self.dashboard(app, trainer))
         for server in self.servers:  # the in-process rows run on a quiet machine
@@ -572,8 +737,9 @@ class Bench:
 
 def git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                             timeout=10)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        )
         return out.stdout.strip() or None
     except OSError:
         return None
@@ -593,48 +759,81 @@ def table(rows: list[Row], smoke: bool) -> str:
             same = ""
             measure = fmt_ms(r.ms) if r.ms is not None else (r.note if r.result == "n/a" else "—")
         else:
-            same = "" if r.key == "floor" or r.key.startswith("baseline_") else (
-                f"{100 * r.ratio:.0f} %" if r.ratio is not None else "—")
+            same = (
+                ""
+                if r.key == "floor" or r.key.startswith("baseline_")
+                else (f"{100 * r.ratio:.0f} %" if r.ratio is not None else "—")
+            )
             measure = f"{100 * r.floor_ratio:.0f} %" if r.floor_ratio is not None else "—"
         result = r.result.lower() if smoke and r.result in ("PASS", "MISS") else r.result
-        lines.append((r.name, f"{r.rps:.0f}" if r.rps is not None else "", fmt_ms(r.p50_ms) if r.rps is not None else "",
-                      fmt_ms(r.p99_ms) if r.rps is not None else "", same, measure, r.target, result))
+        lines.append(
+            (
+                r.name,
+                f"{r.rps:.0f}" if r.rps is not None else "",
+                fmt_ms(r.p50_ms) if r.rps is not None else "",
+                fmt_ms(r.p99_ms) if r.rps is not None else "",
+                same,
+                measure,
+                r.target,
+                result,
+            )
+        )
     widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header))]
     right = {1, 2, 3, 4, 5}
 
     def render(line):
-        return "  ".join(cell.rjust(w) if i in right else cell.ljust(w)
-                         for i, (cell, w) in enumerate(zip(line, widths))).rstrip()
+        return "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))
+        ).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([render(header), rule, *map(render, lines)])
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=int, default=15, help="seconds per load test (default 15)")
-    parser.add_argument("--postgres", metavar="URL",
-                        help=f"PostgreSQL server on {HOST}, e.g. postgresql://postgres@127.0.0.1:5432/postgres; "
-                             f"the database --bench-db is created there and dropped at the end")
-    parser.add_argument("--bench-db", metavar="NAME", default=os.environ.get("KRUISPUNT_BENCH_DB", BENCH_DATABASE),
-                        help=f"name of the PostgreSQL database to create and drop (default {BENCH_DATABASE}, "
-                             f"or $KRUISPUNT_BENCH_DB)")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help=f"PostgreSQL server on {HOST}, e.g. postgresql://postgres@127.0.0.1:5432/postgres; "
+        f"the database --bench-db is created there and dropped at the end",
+    )
+    parser.add_argument(
+        "--bench-db",
+        metavar="NAME",
+        default=os.environ.get("KRUISPUNT_BENCH_DB", BENCH_DATABASE),
+        help=f"name of the PostgreSQL database to create and drop (default {BENCH_DATABASE}, or $KRUISPUNT_BENCH_DB)",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
-    parser.add_argument("--smoke", action="store_true",
-                        help="short runs (about 20 s in all, mostly app start-ups); never fails on targets, "
-                             "only when something is broken")
-    parser.add_argument("--two-instances", action="store_true",
-                        help="the scale-out check instead of the benchmarks: two app instances sharing "
-                             "PostgreSQL (--postgres, default postgresql://postgres@127.0.0.1:5432/postgres) "
-                             "and Redis (--redis); see two_instances.py")
-    parser.add_argument("--growth", action="store_true",
-                        help="how the trainer's dashboard, summary, item analysis and exports grow with the "
-                             "cohort, on PostgreSQL (--postgres); see growth.py")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="short runs (about 20 s in all, mostly app start-ups); never fails on targets, "
+        "only when something is broken",
+    )
+    parser.add_argument(
+        "--two-instances",
+        action="store_true",
+        help="the scale-out check instead of the benchmarks: two app instances sharing "
+        "PostgreSQL (--postgres, default postgresql://postgres@127.0.0.1:5432/postgres) "
+        "and Redis (--redis); see two_instances.py",
+    )
+    parser.add_argument(
+        "--growth",
+        action="store_true",
+        help="how the trainer's dashboard, summary, item analysis and exports grow with the "
+        "cohort, on PostgreSQL (--postgres); see growth.py",
+    )
     parser.add_argument("--sizes", metavar="N,N", help="cohort sizes for --growth (default 1000,10000)")
     parser.add_argument("--plans", action="store_true", help="--growth: EXPLAIN ANALYZE the slowest statements")
-    parser.add_argument("--redis", metavar="URL",
-                        help="Redis for the shared rate limits of --two-instances (default redis://127.0.0.1:6379/9)")
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="Redis for the shared rate limits of --two-instances (default redis://127.0.0.1:6379/9)",
+    )
     parser.add_argument("--no-wrk", action="store_true", help="use the Python fallback even when wrk is installed")
     parser.add_argument("-v", "--verbose", action="store_true", help="print wrk's own output")
     args = parser.parse_args(argv)
@@ -647,9 +846,11 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, terminate)
     if args.growth:
         import growth
+
         return growth.run(args)
     if args.two_instances:
         import two_instances
+
         return two_instances.run(args)
     prof = profile(args)
     bench = Bench(args, prof)
@@ -663,6 +864,7 @@ def main(argv: list[str] | None = None) -> int:
         raise
     except Exception as exc:  # noqa: BLE001 - report, clean up, exit 1
         import traceback
+
         traceback.print_exc()
         broken = f"{type(exc).__name__}: {exc}"
     finally:
@@ -670,10 +872,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if bench.rows:
         print()
-        print(f"Kruispunt benchmarks ({bench.meta.get('mode')}, {bench.meta.get('database')}, "
-              f"{bench.meta.get('load_tool')}, {prof.connections} connections, {prof.seconds:g} s, "
-              f"gunicorn -w 2, {bench.meta.get('cpus')} CPUs, load average {bench.meta.get('load_average_at_start')} "
-              f"at start, commit {bench.meta.get('commit')})")
+        print(
+            f"Kruispunt benchmarks ({bench.meta.get('mode')}, {bench.meta.get('database')}, "
+            f"{bench.meta.get('load_tool')}, {prof.connections} connections, {prof.seconds:g} s, "
+            f"gunicorn -w 2, {bench.meta.get('cpus')} CPUs, load average {bench.meta.get('load_average_at_start')} "
+            f"at start, commit {bench.meta.get('commit')})"
+        )
         print(table(bench.rows, args.smoke))
         notes = [f"{r.name}: {r.note}" for r in bench.rows if r.note and r.result != "n/a"]
         for note in notes:
@@ -685,9 +889,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"BROKEN: {problem}", file=sys.stderr)
     missed = [r.key for r in bench.rows if r.result == "MISS"]
     if args.json:
-        Path(args.json).write_text(json.dumps(dict(meta=bench.meta, profile=asdict(prof),
-                                                   rows=[asdict(r) for r in bench.rows], problems=problems,
-                                                   missed=missed), indent=2, ensure_ascii=False) + "\n")
+        Path(args.json).write_text(
+            json.dumps(
+                dict(
+                    meta=bench.meta,
+                    profile=asdict(prof),
+                    rows=[asdict(r) for r in bench.rows],
+                    problems=problems,
+                    missed=missed,
+                ),
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
         print(f"results written to {args.json}")
     if problems:
         return 1

@@ -5,10 +5,12 @@ the servers).
     ELEARN_PASSWORD=... python benchmarks/seed.py LEARNER_EMAIL TRAINER_EMAIL COHORT_SIZE
 
 Adds, for the learner, three read sections and a certificate row (for /verify/<code>); creates
-the trainer (password ELEARN_PASSWORD) with a cohort on the path ``basis`` with COHORT_SIZE learners in realistic states of progress,
-inserted in bulk (adapted from ``_bulk_cohort`` in tests/test_trainer.py to the real content).
+the trainer (password ELEARN_PASSWORD) with a cohort on the path ``basis`` with COHORT_SIZE
+learners in realistic states of progress, inserted in bulk (adapted from ``_bulk_cohort`` in
+tests/test_trainer.py to the real content).
 Prints one JSON line with what run.py needs: section id, certificate, cohort id and sizes.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -45,8 +47,7 @@ PATH = "basis"
 MODULE = "basis"
 QUIZ, PRETEST, POSTTEST = "basis", "pre-basis", "post-basis"
 #: share of the cohort at each stage (the rest of the weights: 100)
-STAGES = (("not_started", 10), ("pretest", 15), ("reading", 30), ("quiz", 15), ("vignettes", 10),
-          ("completed", 20))
+STAGES = (("not_started", 10), ("pretest", 15), ("reading", 30), ("quiz", 15), ("vignettes", 10), ("completed", 20))
 SECTORS = ("drughulp", "seksuele-gezondheid", "jeugd-welzijn", "andere")
 
 
@@ -69,30 +70,45 @@ def _answer(question, rng: random.Random, ability: float):
 class Seeder:
     def __init__(self, app, course):
         self.app, self.course = app, course
-        self.attempts: list[dict] = []      # rows for QuizAttempt, plus "_answers"
-        self.rows: dict[type, list[dict]] = {m: [] for m in (SectionRead, ModulePosition, PathEnrollment,
-                                                            VignetteRun, SurveyResponse, Certificate)}
+        self.attempts: list[dict] = []  # rows for QuizAttempt, plus "_answers"
+        self.rows: dict[type, list[dict]] = {
+            m: [] for m in (SectionRead, ModulePosition, PathEnrollment, VignetteRun, SurveyResponse, Certificate)
+        }
         self.survey_values: list[list[int]] = []
 
     def attempt(self, user_id, quiz, when, rng, ability, submitted=True, form=None):
         quiz = quiz.for_form(form)  # a path test: one parallel form per attempt
         responses = {q.id: _answer(q, rng, ability) for q in quiz.questions}
         score = score_attempt(quiz.questions, responses, quiz.partial_credit) if submitted else None
-        self.attempts.append(dict(
-            user_id=user_id, quiz_id=quiz.id, kind=quiz.kind, seed=rng.randrange(2**31), form=form,
-            content_version=quiz.version, started_at=when - datetime.timedelta(minutes=12),
-            submitted_at=when if submitted else None, score=score,
-            passed=(score >= quiz.pass_mark) if submitted else None,
-            _answers=[dict(question_id=q.id, response=json.dumps(responses[q.id]),
-                           credit=score_question(q, responses[q.id], quiz.partial_credit) if submitted else None,
-                           saved_at=when) for q in quiz.questions]))
+        self.attempts.append(
+            dict(
+                user_id=user_id,
+                quiz_id=quiz.id,
+                kind=quiz.kind,
+                seed=rng.randrange(2**31),
+                form=form,
+                content_version=quiz.version,
+                started_at=when - datetime.timedelta(minutes=12),
+                submitted_at=when if submitted else None,
+                score=score,
+                passed=(score >= quiz.pass_mark) if submitted else None,
+                _answers=[
+                    dict(
+                        question_id=q.id,
+                        response=json.dumps(responses[q.id]),
+                        credit=score_question(q, responses[q.id], quiz.partial_credit) if submitted else None,
+                        saved_at=when,
+                    )
+                    for q in quiz.questions
+                ],
+            )
+        )
         return score
 
     def survey(self, user_id, phase, when, rng, centre):
         scale = self.course.confidence
         self.rows[SurveyResponse].append(dict(user_id=user_id, path_slug=PATH, phase=phase, submitted_at=when))
-        self.survey_values.append([min(scale.max, max(scale.min, round(rng.gauss(centre, 0.8))))
-                                   for _ in scale.items])
+        self.survey_values.append([min(scale.max, max(scale.min, round(rng.gauss(centre, 0.8)))) for _ in scale.items])
 
     def learner(self, n: int, user_id: int, name: str, now: datetime.datetime) -> datetime.datetime | None:
         """Rows for learner ``n`` at a stage picked from STAGES; returns the last activity."""
@@ -115,10 +131,14 @@ class Seeder:
         read = len(sections) if stage != "reading" else rng.randint(1, len(sections) - 1)
         for s in sections[:read]:
             t += step
-            self.rows[SectionRead].append(dict(user_id=user_id, module_slug=MODULE, section_id=s.id,
-                                               content_version=module.version, read_at=t))
-        self.rows[ModulePosition].append(dict(user_id=user_id, module_slug=MODULE,
-                                              section_id=sections[min(read, len(sections) - 1)].id, updated_at=t))
+            self.rows[SectionRead].append(
+                dict(user_id=user_id, module_slug=MODULE, section_id=s.id, content_version=module.version, read_at=t)
+            )
+        self.rows[ModulePosition].append(
+            dict(
+                user_id=user_id, module_slug=MODULE, section_id=sections[min(read, len(sections) - 1)].id, updated_at=t
+            )
+        )
         quiz = course.quizzes[QUIZ]
         if stage == "reading":
             if rng.random() < 0.2:  # started the module quiz, not submitted yet
@@ -140,23 +160,45 @@ class Seeder:
         for v in vignettes[:done]:
             t += step
             ending = next(node_id for node_id, node in v.nodes.items() if node.ending)
-            self.rows[VignetteRun].append(dict(
-                user_id=user_id, vignette_id=v.id, content_version=v.version, node_id=ending,
-                started_at=t - step, finished_at=t, ending_id=ending, trust=rng.randint(0, 6),
-                safety=rng.randint(0, 6), referral=rng.randint(0, 6)))
+            self.rows[VignetteRun].append(
+                dict(
+                    user_id=user_id,
+                    vignette_id=v.id,
+                    content_version=v.version,
+                    node_id=ending,
+                    started_at=t - step,
+                    finished_at=t,
+                    ending_id=ending,
+                    trust=rng.randint(0, 6),
+                    safety=rng.randint(0, 6),
+                    referral=rng.randint(0, 6),
+                )
+            )
         if stage == "vignettes":
             return t
         t += step
-        self.attempt(user_id, course.quizzes[POSTTEST], t, rng, min(1.0, ability + 0.2),
-                     form="B" if first == "A" else "A")
+        self.attempt(
+            user_id, course.quizzes[POSTTEST], t, rng, min(1.0, ability + 0.2), form="B" if first == "A" else "A"
+        )
         t += step
         self.survey(user_id, "post", t, rng, 3.9)
         self.rows[PathEnrollment][-1]["completed_at"] = t
         path = course.path(PATH)
-        self.rows[Certificate].append(dict(
-            code=new_code(), user_id=user_id, path_slug=PATH, learner_name=name, path_title=path.title,
-            hours=round(path.minutes / 60, 1), completed_on=t.date(), issuer=self.app.config["ISSUER_NAME"],
-            content_version=course.version, issued_at=t, holder_erased=False))
+        self.rows[Certificate].append(
+            dict(
+                code=new_code(),
+                user_id=user_id,
+                path_slug=PATH,
+                learner_name=name,
+                path_title=path.title,
+                hours=round(path.minutes / 60, 1),
+                completed_on=t.date(),
+                issuer=self.app.config["ISSUER_NAME"],
+                content_version=course.version,
+                issued_at=t,
+                holder_erased=False,
+            )
+        )
         return t
 
     def flush(self):
@@ -165,17 +207,26 @@ class Seeder:
                 db.session.execute(insert(model), self.rows[model])
         if self.attempts:
             answers = [a.pop("_answers") for a in self.attempts]
-            ids = db.session.scalars(insert(QuizAttempt).returning(QuizAttempt.id, sort_by_parameter_order=True),
-                                     self.attempts).all()
-            db.session.execute(insert(AttemptAnswer), [dict(attempt_id=i, **row)
-                                                       for i, rows in zip(ids, answers) for row in rows])
+            ids = db.session.scalars(
+                insert(QuizAttempt).returning(QuizAttempt.id, sort_by_parameter_order=True), self.attempts
+            ).all()
+            db.session.execute(
+                insert(AttemptAnswer), [dict(attempt_id=i, **row) for i, rows in zip(ids, answers) for row in rows]
+            )
         if self.rows[SurveyResponse]:
-            ids = db.session.scalars(insert(SurveyResponse).returning(SurveyResponse.id, sort_by_parameter_order=True),
-                                     self.rows[SurveyResponse]).all()
+            ids = db.session.scalars(
+                insert(SurveyResponse).returning(SurveyResponse.id, sort_by_parameter_order=True),
+                self.rows[SurveyResponse],
+            ).all()
             items = self.course.confidence.items
-            db.session.execute(insert(SurveyAnswer), [dict(response_id=i, item_id=item.id, value=value)
-                                                      for i, values in zip(ids, self.survey_values)
-                                                      for item, value in zip(items, values)])
+            db.session.execute(
+                insert(SurveyAnswer),
+                [
+                    dict(response_id=i, item_id=item.id, value=value)
+                    for i, values in zip(ids, self.survey_values)
+                    for item, value in zip(items, values)
+                ],
+            )
 
 
 def seed(learner_email: str, trainer_email: str, size: int) -> dict:
@@ -191,35 +242,77 @@ def seed(learner_email: str, trainer_email: str, size: int) -> dict:
         if learner is None:
             raise SystemExit("seed: run `elearn create-user` for the learner first")
         from elearn.auth.service import create_user
-        owner = create_user(trainer_email, "Tom Benchmark", os.environ["ELEARN_PASSWORD"], role="trainer",
-                            sector="andere", organisation="Kruispunt", verified=True)
+
+        owner = create_user(
+            trainer_email,
+            "Tom Benchmark",
+            os.environ["ELEARN_PASSWORD"],
+            role="trainer",
+            sector="andere",
+            organisation="Kruispunt",
+            verified=True,
+        )
         db.session.flush()
         # The benchmark learner: a few sections read and a certificate to verify.
-        db.session.execute(insert(SectionRead), [dict(user_id=learner.id, module_slug=MODULE, section_id=s.id,
-                                                      content_version=module.version, read_at=now)
-                                                 for s in module.sections[:3]])
+        db.session.execute(
+            insert(SectionRead),
+            [
+                dict(
+                    user_id=learner.id, module_slug=MODULE, section_id=s.id, content_version=module.version, read_at=now
+                )
+                for s in module.sections[:3]
+            ],
+        )
         path = course.path(PATH)
-        cert = Certificate(code=new_code(), user_id=learner.id, path_slug=PATH, learner_name=learner.name,
-                           path_title=path.title, hours=round(path.minutes / 60, 1), completed_on=now.date(),
-                           issuer=app.config["ISSUER_NAME"], content_version=course.version)
+        cert = Certificate(
+            code=new_code(),
+            user_id=learner.id,
+            path_slug=PATH,
+            learner_name=learner.name,
+            path_title=path.title,
+            hours=round(path.minutes / 60, 1),
+            completed_on=now.date(),
+            issuer=app.config["ISSUER_NAME"],
+            content_version=course.version,
+        )
         db.session.add(cert)
 
         from elearn.trainer.cohorts import create_cohort
-        cohort = create_cohort(owner, name=f"Benchmark {size}", path_slug=PATH,
-                               starts_on=now.date() - datetime.timedelta(days=60), ends_on=None,
-                               description="Seeded by benchmarks/run.py")
+
+        cohort = create_cohort(
+            owner,
+            name=f"Benchmark {size}",
+            path_slug=PATH,
+            starts_on=now.date() - datetime.timedelta(days=60),
+            ends_on=None,
+            description="Seeded by benchmarks/run.py",
+        )
         db.session.commit()
 
         rng = random.Random(2026)
-        users = [dict(email=f"bench-{i:05d}@example.org", name=f"Deelnemer {i:04d}", password_hash="!",
-                      organisation=rng.choice(("JAC Gent", "CAW Antwerpen", "Sensoa", "Free Clinic", "")),
-                      sector=rng.choice(SECTORS), role="learner", session_version=0, active_path=PATH,
-                      created_at=now - datetime.timedelta(days=70), email_verified_at=now - datetime.timedelta(days=70))
-                 for i in range(size)]
+        users = [
+            dict(
+                email=f"bench-{i:05d}@example.org",
+                name=f"Deelnemer {i:04d}",
+                password_hash="!",
+                organisation=rng.choice(("JAC Gent", "CAW Antwerpen", "Sensoa", "Free Clinic", "")),
+                sector=rng.choice(SECTORS),
+                role="learner",
+                session_version=0,
+                active_path=PATH,
+                created_at=now - datetime.timedelta(days=70),
+                email_verified_at=now - datetime.timedelta(days=70),
+            )
+            for i in range(size)
+        ]
         ids = db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), users).all()
-        db.session.execute(insert(CohortMember), [
-            dict(cohort_id=cohort.id, user_id=uid, joined_at=now - datetime.timedelta(days=rng.uniform(45, 60)))
-            for uid in ids])
+        db.session.execute(
+            insert(CohortMember),
+            [
+                dict(cohort_id=cohort.id, user_id=uid, joined_at=now - datetime.timedelta(days=rng.uniform(45, 60)))
+                for uid in ids
+            ],
+        )
         seeder = Seeder(app, course)
         last_active = {}
         for n, (uid, row) in enumerate(zip(ids, users)):
@@ -232,12 +325,25 @@ def seed(learner_email: str, trainer_email: str, size: int) -> dict:
         counts = {model.__tablename__: len(rows) for model, rows in seeder.rows.items()}
         counts["quiz_attempts"] = len(seeder.attempts)
         result = dict(
-            module=MODULE, section_id=module.sections[0].id, section_title=module.sections[0].title,
-            sections=[s.id for s in module.sections], sections_read=min(3, len(module.sections)),
-            quiz=QUIZ, certificate=dict(code=cert.code, learner_name=cert.learner_name, path_title=cert.path_title,
-                                        hours=cert.hours, completed_on=cert.completed_on.isoformat(),
-                                        issuer=cert.issuer, verify_url=verify_url(cert.code)),
-            cohort_id=cohort.id, cohort_size=size, rows=counts)
+            module=MODULE,
+            section_id=module.sections[0].id,
+            section_title=module.sections[0].title,
+            sections=[s.id for s in module.sections],
+            sections_read=min(3, len(module.sections)),
+            quiz=QUIZ,
+            certificate=dict(
+                code=cert.code,
+                learner_name=cert.learner_name,
+                path_title=cert.path_title,
+                hours=cert.hours,
+                completed_on=cert.completed_on.isoformat(),
+                issuer=cert.issuer,
+                verify_url=verify_url(cert.code),
+            ),
+            cohort_id=cohort.id,
+            cohort_size=size,
+            rows=counts,
+        )
         db.session.remove()
         db.engine.dispose()
     return result

@@ -19,6 +19,7 @@ checks that the other instance sees what this one did:
 
 Prints one line per check and returns 0 when all pass, 1 otherwise. Bounded: about 20-40 s.
 """
+
 from __future__ import annotations
 
 import json
@@ -102,24 +103,51 @@ def run(args) -> int:
         elearn = venv_tool("elearn")
         seed_env = dict(env, ELEARN_PASSWORD=password, ELEARN_INSTANCE_PATH=str(tmp / "seed"))
         run_checked([elearn, "init-db"], seed_env, "elearn init-db")
-        run_checked([elearn, "create-user", learner, "--name", "Lea Twee", "--role", "learner",
-                     "--sector", "jeugd-welzijn", "--organisation", "JAC Gent"], seed_env, "elearn create-user")
-        out = run_checked([sys.executable, str(Path(__file__).resolve().parent / "seed.py"), learner,
-                           "tom.two@example.org", "3"], seed_env, "benchmarks/seed.py")
+        run_checked(
+            [
+                elearn,
+                "create-user",
+                learner,
+                "--name",
+                "Lea Twee",
+                "--role",
+                "learner",
+                "--sector",
+                "jeugd-welzijn",
+                "--organisation",
+                "JAC Gent",
+            ],
+            seed_env,
+            "elearn create-user",
+        )
+        out = run_checked(
+            [sys.executable, str(Path(__file__).resolve().parent / "seed.py"), learner, "tom.two@example.org", "3"],
+            seed_env,
+            "benchmarks/seed.py",
+        )
         seeded = json.loads(out.strip().splitlines()[-1])
 
         gunicorn = venv_tool("gunicorn")
         for name in ("A", "B"):
             port = free_port()
             server_env = dict(env, ELEARN_INSTANCE_PATH=str(tmp / f"instance-{name}"))
-            servers.append(Server(f"instance {name}", [gunicorn, "-w", "1", "-b", f"{HOST}:{port}",
-                                                       "elearn:create_app()"],
-                                  server_env, tmp / f"{name}.log", "/login", port))
+            servers.append(
+                Server(
+                    f"instance {name}",
+                    [gunicorn, "-w", "1", "-b", f"{HOST}:{port}", "elearn:create_app()"],
+                    server_env,
+                    tmp / f"{name}.log",
+                    "/login",
+                    port,
+                )
+            )
         for server in servers:
             server.wait_ready()
         a, b = servers
-        print(f"two instances: A {a.base}, B {b.base}; PostgreSQL {args.bench_db}; rate limits "
-              + (f"in Redis {redis_url}" if shared_limits else "in memory (Redis does not answer: check 5 skipped)"))
+        print(
+            f"two instances: A {a.base}, B {b.base}; PostgreSQL {args.bench_db}; rate limits "
+            + (f"in Redis {redis_url}" if shared_limits else "in memory (Redis does not answer: check 5 skipped)")
+        )
 
         browser = Browser(a.base)
 
@@ -130,17 +158,22 @@ def run(args) -> int:
         browser.login(learner, password)
         module, sections = seeded["module"], seeded["sections"]
         page = on(b, f"/modules/{module}/{sections[0]}")
-        check(page.status == 200 and "/login" not in page.url, "B knows the session started on A",
-              f"{page.status} {page.headers.get('Location', '')}")
+        check(
+            page.status == 200 and "/login" not in page.url,
+            "B knows the session started on A",
+            f"{page.status} {page.headers.get('Location', '')}",
+        )
 
         before = seeded["sections_read"]
         target = sections[before]
         page = on(b, f"/modules/{module}/{target}")
         marked = on(b, f"/modules/{module}/{target}/read", {"csrf_token": parse_form(page.body).csrf_token})
         page = on(a, f"/modules/{module}/{target}")
-        check(marked.status == 302 and page.body.count("(gelezen)") == before + 1,
-              "a section marked read on B shows as read on A",
-              f"POST {marked.status}, A shows {page.body.count('(gelezen)')} read, expected {before + 1}")
+        check(
+            marked.status == 302 and page.body.count("(gelezen)") == before + 1,
+            "a section marked read on B shows as read on A",
+            f"POST {marked.status}, A shows {page.body.count('(gelezen)')} read, expected {before + 1}",
+        )
 
         quiz = seeded["quiz"]
         page = on(a, f"/quiz/{quiz}")
@@ -148,7 +181,7 @@ def run(args) -> int:
         location = start.headers.get("Location", "")
         if start.status != 302 or "/attempt/" not in location:
             raise Broken(f"starting the quiz on A answered {start.status} {location}")
-        attempt = location[location.index("/attempt/"):].rstrip("/").rsplit("/", 1)[0]
+        attempt = location[location.index("/attempt/") :].rstrip("/").rsplit("/", 1)[0]
         for number, (answer_on, read_on) in enumerate(((b, a), (a, b)), start=1):
             question = on(answer_on, f"{attempt}/{number}")
             form = parse_form(question.body)
@@ -156,34 +189,50 @@ def run(args) -> int:
             saved = on(answer_on, f"{attempt}/{number}", {"csrf_token": form.csrf_token, **fields, "go": "next"})
             shown = on(read_on, f"{attempt}/{number}")
             value = next(iter(fields.values()))
-            check(saved.status == 302 and shown.status == 200 and answered(shown.body, value),
-                  f"question {number} answered on {answer_on.name[-1]} shows as answered on {read_on.name[-1]}",
-                  f"save {saved.status}, page {shown.status}")
+            check(
+                saved.status == 302 and shown.status == 200 and answered(shown.body, value),
+                f"question {number} answered on {answer_on.name[-1]} shows as answered on {read_on.name[-1]}",
+                f"save {saved.status}, page {shown.status}",
+            )
 
         code = seeded["certificate"]["code"]
         pdfs = {}
         for server in (a, b):
             reply = on(server, f"/certificates/{code}.pdf")
             pdfs[server.name[-1]] = reply
-            check(reply.status == 200 and reply.body.startswith("%PDF"),
-                  f"the certificate PDF downloads on {server.name[-1]}", f"{reply.status}")
-        stored = {name: sorted(p.name for p in (tmp / f"instance-{name}" / "certificates").glob("*.pdf"))
-                  for name in "AB"}
-        print(f"       (PDFs stored per instance: {stored}; identical bytes on A and B: "
-              f"{pdfs['A'].body == pdfs['B'].body})")
+            check(
+                reply.status == 200 and reply.body.startswith("%PDF"),
+                f"the certificate PDF downloads on {server.name[-1]}",
+                f"{reply.status}",
+            )
+        stored = {
+            name: sorted(p.name for p in (tmp / f"instance-{name}" / "certificates").glob("*.pdf")) for name in "AB"
+        }
+        print(
+            f"       (PDFs stored per instance: {stored}; identical bytes on A and B: "
+            f"{pdfs['A'].body == pdfs['B'].body})"
+        )
         for server in (b, a):
             reply = on(server, f"/verify/{code}")
-            check(reply.status == 200 and code in reply.body and "Geldig" in reply.body,
-                  f"/verify/{code} on {server.name[-1]} shows the certificate as valid", f"{reply.status}")
+            check(
+                reply.status == 200 and code in reply.body and "Geldig" in reply.body,
+                f"/verify/{code} on {server.name[-1]} shows the certificate as valid",
+                f"{reply.status}",
+            )
 
         issuers = {server.name[-1]: on(server, "/issuer.json") for server in (a, b)}
         same_key = issuers["A"].status == 200 and issuers["A"].body == issuers["B"].body
         if shared_key_supported():
-            check(same_key, "A and B publish the same issuer key (credentials signed on one verify on the other)",
-                  f"statuses {issuers['A'].status}, {issuers['B'].status}")
+            check(
+                same_key,
+                "A and B publish the same issuer key (credentials signed on one verify on the other)",
+                f"statuses {issuers['A'].status}, {issuers['B'].status}",
+            )
         else:
-            print(f"       (issuer key identical on A and B: {same_key}; this version has no shared key setting "
-                  f"(ELEARN_SIGNING_KEY_FILE): each instance makes its own key, so a deployment copies one)")
+            print(
+                f"       (issuer key identical on A and B: {same_key}; this version has no shared key setting "
+                f"(ELEARN_SIGNING_KEY_FILE): each instance makes its own key, so a deployment copies one)"
+            )
 
         if shared_limits:
             remaining = []
@@ -193,9 +242,11 @@ def run(args) -> int:
                 remaining.append(int(value) if value and value.isdigit() else None)
             steps = [x - y for x, y in zip(remaining, remaining[1:], strict=False) if x is not None and y is not None]
             # each request on either instance takes one from the same counter (a window may reset once)
-            check(len(steps) == 3 and sum(1 for d in steps if d == 1) >= 2,
-                  "rate limits are shared: /verify's remaining count goes down across A and B",
-                  f"X-RateLimit-Remaining A,B,A,B = {remaining}")
+            check(
+                len(steps) == 3 and sum(1 for d in steps if d == 1) >= 2,
+                "rate limits are shared: /verify's remaining count goes down across A and B",
+                f"X-RateLimit-Remaining A,B,A,B = {remaining}",
+            )
     except Broken as exc:
         check(False, "set-up", str(exc))
     finally:

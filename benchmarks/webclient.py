@@ -1,4 +1,5 @@
 """A tiny browser for the benchmarks, standard library only: cookies, forms, CSRF tokens."""
+
 from __future__ import annotations
 
 import http.cookiejar
@@ -27,8 +28,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # urllib then raises HTTPError with the 3xx status, which open() turns into a Reply
 
 
-def open_url(opener: urllib.request.OpenerDirector, url: str, data: bytes | None = None,
-             headers: dict | None = None) -> Reply:
+def open_url(
+    opener: urllib.request.OpenerDirector, url: str, data: bytes | None = None, headers: dict | None = None
+) -> Reply:
     """One request; any status (also 3xx, 4xx, 5xx) comes back as a ``Reply``."""
     request = urllib.request.Request(url, data=data, headers={"User-Agent": USER_AGENT, **(headers or {})})
     start = time.perf_counter()
@@ -68,8 +70,9 @@ class Browser:
         token = parse_form(page.body).csrf_token
         reply = self.request("/login", {"csrf_token": token, "email": email, "password": password}, follow=False)
         if reply.status != 302 or "/login" in reply.headers.get("Location", "/login"):
-            raise RuntimeError(f"log-in as {email} failed: {reply.status} {reply.headers.get('Location', '')}"
-                               f"\n{reply.body[:300]}")
+            raise RuntimeError(
+                f"log-in as {email} failed: {reply.status} {reply.headers.get('Location', '')}\n{reply.body[:300]}"
+            )
         return reply
 
 
@@ -118,8 +121,11 @@ def parse_form(html: str) -> Form:
 
 def valid_answer(form: Form) -> dict:
     """Form fields that answer the question on a quiz page: the first option of each choice."""
-    fields = {name: values[0] for name, values in form.choices.items()
-              if values and (name == "answer" or name.startswith("match-"))}
+    fields = {
+        name: values[0]
+        for name, values in form.choices.items()
+        if values and (name == "answer" or name.startswith("match-"))
+    }
     if not fields:
         raise RuntimeError(f"no answer inputs on the question page (found {sorted(form.choices)})")
     return fields

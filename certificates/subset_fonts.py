@@ -8,6 +8,7 @@ the time to render one certificate. The subsets keep Latin (with IPA and Vietnam
 Cyrillic, Armenian and Georgian, common punctuation and symbols. The name form refuses what they
 cannot print (``elearn.certificates.unsupported_characters`` reads their character maps).
 """
+
 from __future__ import annotations
 
 import sys
@@ -29,8 +30,16 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     for name in FONTS:
-        subset.main([str(Path(argv[0]) / name), f"--unicodes={UNICODES}", "--layout-features=*",
-                     "--glyph-names", "--drop-tables+=FFTM", f"--output-file={TARGET / name}"])
+        subset.main(
+            [
+                str(Path(argv[0]) / name),
+                f"--unicodes={UNICODES}",
+                "--layout-features=*",
+                "--glyph-names",
+                "--drop-tables+=FFTM",
+                f"--output-file={TARGET / name}",
+            ]
+        )
         print(f"{TARGET / name}: {(TARGET / name).stat().st_size:,} bytes")
     return 0
 

@@ -1,4 +1,5 @@
 """Kruispunt: e-learning about chemsex for care workers. ``create_app`` builds the Flask app."""
+
 from __future__ import annotations
 
 import os
@@ -45,33 +46,41 @@ def create_app(config: dict | type | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     from .ratelimit import warn_about_private_storage
+
     warn_about_private_storage(app)
 
     from .i18n import init_i18n
+
     init_i18n(app, babel)
 
     from .course import init_course
+
     init_course(app)
 
     from . import models  # noqa: F401 - register the tables
     from .auth import init_auth
+
     init_auth(app)
 
     from .security import init_security, register_converters
+
     init_security(app)
     register_converters(app)
 
     from .templating import init_templating
+
     init_templating(app)
 
     _register_blueprints(app)
     _register_error_pages(app)
 
     from .cli import register_cli
+
     register_cli(app)
     if app.config.get("PROXY_COUNT"):
         # Behind N trusted proxies: client address (rate limits, audit) and scheme from X-Forwarded-*.
         from werkzeug.middleware.proxy_fix import ProxyFix
+
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app
@@ -153,9 +162,9 @@ def _register_error_pages(app: Flask) -> None:
         def render(error):
             db.session.rollback()
             message = getattr(error, "friendly_message", None)  # a specific explanation (see security.py)
-            response = render_template("errors/error.html", code=code, message=message,
-                                       retry_after=_retry_after(code))
+            response = render_template("errors/error.html", code=code, message=message, retry_after=_retry_after(code))
             return response, code
+
         return render
 
     for code in (400, 403, 404, 405, 409, 429, 500):
@@ -167,5 +176,6 @@ def _retry_after(code: int) -> str | None:
     if code != 429:
         return None
     from .ratelimit import format_wait, retry_after_seconds
+
     seconds = retry_after_seconds()
     return format_wait(seconds) if seconds else None

@@ -1,4 +1,5 @@
 """Role checks and ownership-scoped lookups, in one place."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -13,6 +14,7 @@ from .models import Cohort, CohortTrainer
 
 def role_required(*roles: str):
     """Login required, then 403 unless the user has one of ``roles`` (admin always passes)."""
+
     def decorator(view):
         @wraps(view)
         @login_required
@@ -20,7 +22,9 @@ def role_required(*roles: str):
             if current_user.role not in roles and current_user.role != "admin":
                 abort(403)
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorator
 
 
@@ -28,8 +32,7 @@ def visible_cohorts_query(user):
     """Cohorts a trainer runs (owner or co-trainer); every cohort for an admin."""
     query = select(Cohort)
     if not user.is_admin:
-        query = query.where(exists().where(CohortTrainer.cohort_id == Cohort.id,
-                                           CohortTrainer.user_id == user.id))
+        query = query.where(exists().where(CohortTrainer.cohort_id == Cohort.id, CohortTrainer.user_id == user.id))
     return query
 
 

@@ -1,4 +1,5 @@
 """The ``elearn`` command (also ``flask --app elearn ...``)."""
+
 from __future__ import annotations
 
 import json
@@ -17,6 +18,7 @@ from .config import Config
 
 def _create_app():
     from . import create_app
+
     return create_app()
 
 
@@ -37,6 +39,7 @@ def register_cli(app) -> None:
 def init_db():
     """Create or upgrade the database schema (safe to run again)."""
     from flask_migrate import upgrade
+
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo("database is at the latest schema")
 
@@ -46,7 +49,9 @@ def init_db():
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice(["learner", "trainer", "admin"]), default="learner")
 @click.option("--organisation", default="")
-@click.option("--sector", type=click.Choice(["drughulp", "seksuele-gezondheid", "jeugd-welzijn", "andere"]), default="andere")
+@click.option(
+    "--sector", type=click.Choice(["drughulp", "seksuele-gezondheid", "jeugd-welzijn", "andere"]), default="andere"
+)
 @with_appcontext
 def create_user(email, name, role, organisation, sector):
     """Create a confirmed account; the password comes from ELEARN_PASSWORD or a prompt."""
@@ -66,8 +71,12 @@ def create_user(email, name, role, organisation, sector):
     password = os.environ.get("ELEARN_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     problem = password_problem(password, email)
     if problem:
-        reasons = {"too_short": "at least 10 characters needed", "common": "too common",
-                   "email": "must not be the e-mail address", "repetitive": "too repetitive"}
+        reasons = {
+            "too_short": "at least 10 characters needed",
+            "common": "too common",
+            "email": "must not be the e-mail address",
+            "repetitive": "too repetitive",
+        }
         raise click.ClickException(f"weak password: {reasons[problem]}")
     make_user(email, name, password, role=role, organisation=organisation, sector=sector, verified=True)
     db.session.commit()
@@ -92,10 +101,9 @@ def demo():
     password = os.environ.get("ELEARN_DEMO_PASSWORD", "kruispunt-demo-2026")
     for email, name, role, sector in accounts:
         if not find_user(email):
-            make_user(email, name, password, role=role, sector=sector,
-                      organisation="Demo-organisatie", verified=True)
+            make_user(email, name, password, role=role, sector=sector, organisation="Demo-organisatie", verified=True)
     db.session.commit()
-    click.echo("Demo accounts (password: %s):" % password)
+    click.echo(f"Demo accounts (password: {password}):")
     for email, _name, role, _sector in accounts:
         click.echo(f"  {role:8} {email}")
 
@@ -106,8 +114,10 @@ def demo():
     demo_group = build_demo_cohort(current_app.extensions["course"], trainer)
     db.session.commit()
     group = demo_group.cohort
-    click.echo(f"Demo group \"{group.name}\" ({'created' if demo_group.created else 'already there'}): "
-               f"fictitious learners, {len(demo_group.certificates)} with a certificate")
+    click.echo(
+        f'Demo group "{group.name}" ({"created" if demo_group.created else "already there"}): '
+        f"fictitious learners, {len(demo_group.certificates)} with a certificate"
+    )
     click.echo(f"  trainer log-in: trainer@kruispunt.example.org / {password}")
     try:
         click.echo(f"  invite link:    {invite_link(group)}")
@@ -162,8 +172,10 @@ def content_check():
         for problem in cues:
             click.echo(str(problem))
         sys.exit(1)
-    click.echo(f"content ok: {len(course.modules)} modules, {len(course.vignettes)} vignettes, "
-               f"{sum(len(q.questions) for q in course.quizzes.values() if q.kind == 'module')} quiz questions")
+    click.echo(
+        f"content ok: {len(course.modules)} modules, {len(course.vignettes)} vignettes, "
+        f"{sum(len(q.questions) for q in course.quizzes.values() if q.kind == 'module')} quiz questions"
+    )
 
 
 @content.command("stats")
@@ -182,10 +194,14 @@ def content_stats(as_json):
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
         return
     for m in stats["modules"]:
-        click.echo(f"{m['slug']:18} {m['words']:6} words {m['sections']:3} sections {m['questions']:3} questions "
-                   f"{m['vignettes']:2} vignettes {m['minutes']:4} min")
-    click.echo(f"glossary terms: {stats['glossary_terms']}, organisations: {stats['organisations']}, "
-               f"item bank: {stats['item_bank']}")
+        click.echo(
+            f"{m['slug']:18} {m['words']:6} words {m['sections']:3} sections {m['questions']:3} questions "
+            f"{m['vignettes']:2} vignettes {m['minutes']:4} min"
+        )
+    click.echo(
+        f"glossary terms: {stats['glossary_terms']}, organisations: {stats['organisations']}, "
+        f"item bank: {stats['item_bank']}"
+    )
 
 
 @click.group("certificates")
@@ -203,9 +219,15 @@ def certificates_list(as_json):
 
     rows = []
     for c in db.session.scalars(select(Certificate).order_by(Certificate.issued_at, Certificate.id)):
-        rows.append({"code": c.code, "holder": None if c.holder_erased else c.learner_name, "path": c.path_slug,
-                     "issued": c.issued_at.replace(microsecond=0).isoformat() + "Z",
-                     "revoked": c.revoked_at.replace(microsecond=0).isoformat() + "Z" if c.revoked_at else None})
+        rows.append(
+            {
+                "code": c.code,
+                "holder": None if c.holder_erased else c.learner_name,
+                "path": c.path_slug,
+                "issued": c.issued_at.replace(microsecond=0).isoformat() + "Z",
+                "revoked": c.revoked_at.replace(microsecond=0).isoformat() + "Z" if c.revoked_at else None,
+            }
+        )
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -254,14 +276,15 @@ def _fetch_status_list(url: str, offline: bool):
         own = service.status_list_url(1).rsplit("/", 1)[0] + "/"
     except service.NotConfigured:
         own = None
-    if own and url.startswith(own) and url[len(own):].isdigit():
-        listed = service.status_list(int(url[len(own):]))
+    if own and url.startswith(own) and url[len(own) :].isdigit():
+        listed = service.status_list(int(url[len(own) :]))
         return json.loads(listed.body) if listed else None
     if offline or not url.startswith("https://"):
         return None
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/json"}),
-                                    timeout=10) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers={"Accept": "application/json"}), timeout=10
+        ) as response:
             return json.loads(response.read(2_000_000))
     except (OSError, ValueError):
         return None
@@ -269,8 +292,12 @@ def _fetch_status_list(url: str, offline: bool):
 
 @certificates.command("verify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--issuer", "issuer_file", type=click.Path(exists=True, dir_okay=False),
-              help="the issuer's /issuer.json (or a PEM key) whose keys to trust; default: this installation's keys")
+@click.option(
+    "--issuer",
+    "issuer_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="the issuer's /issuer.json (or a PEM key) whose keys to trust; default: this installation's keys",
+)
 @click.option("--offline", is_flag=True, help="never fetch another issuer's status list")
 @with_appcontext
 def certificates_verify(file, issuer_file, offline):

@@ -1,4 +1,5 @@
 """Configuration: defaults overridden by ELEARN_* environment variables."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The loaded course, kept on the app; reloaded on change only in debug mode."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,8 +27,7 @@ def _load(app: Flask) -> Course:
 
 
 def _stamp(content_dir: str) -> float:
-    return max((p.stat().st_mtime for p in Path(content_dir).rglob("*.*")
-                if p.suffix in (".md", ".yaml")), default=0.0)
+    return max((p.stat().st_mtime for p in Path(content_dir).rglob("*.*") if p.suffix in (".md", ".yaml")), default=0.0)
 
 
 def init_course(app: Flask) -> None:

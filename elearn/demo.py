@@ -6,6 +6,7 @@ quizzes (a few failing first), some through the vignettes, and several who finis
 post-test (one on a retake) and hold a certificate. Answers come from a seeded random generator,
 so the same content always gives the same data; timestamps are spread over the last weeks.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -20,31 +21,63 @@ from .content import Course
 from .extensions import db
 from .learn import progress
 from .learn.service import complete_paths, save_survey
-from .models import (AttemptAnswer, Certificate, Cohort, CohortMember, PathEnrollment, QuizAttempt,
-                     SectionRead, SurveyResponse, User, utcnow)
-from .quiz import service as quiz_service, vignette_service
+from .models import (
+    AttemptAnswer,
+    Certificate,
+    Cohort,
+    CohortMember,
+    PathEnrollment,
+    QuizAttempt,
+    SectionRead,
+    SurveyResponse,
+    User,
+    utcnow,
+)
+from .quiz import service as quiz_service
+from .quiz import vignette_service
 from .trainer import cohorts
 
 DEMO_COHORT_NAME = "Demogroep (voorbeeldgegevens)"
-DEMO_DESCRIPTION = ("Voorbeeldgegevens om het platform te tonen: de deelnemers van deze groep zijn "
-                    "fictief en hun resultaten zijn automatisch aangemaakt.")
+DEMO_DESCRIPTION = (
+    "Voorbeeldgegevens om het platform te tonen: de deelnemers van deze groep zijn "
+    "fictief en hun resultaten zijn automatisch aangemaakt."
+)
 DEMO_DOMAIN = "demo.kruispunt.example.org"
 DEMO_ORGANISATION = "Demo-organisatie"
 SEED = 20260418
 
 NAMES = [
-    "Amira Benali", "Bram Claes", "Charlotte De Smet", "Dieter Peeters", "Elif Yilmaz",
-    "Femke Janssens", "Gilles Maes", "Hanne Willems", "Ilias El Amrani", "Jolien Mertens",
-    "Kobe Goossens", "Lotte Wouters", "Mathias Vermeulen", "Nora Jacobs", "Olivier Dubois",
-    "Pieter Hermans", "Quinten Lambrechts", "Roos Van den Broeck", "Sofie Aerts", "Thomas Desmet",
-    "Ute Verstraeten", "Vincent Michiels", "Wout De Clercq", "Yasmine Haddou", "Zoë Vandenberghe",
+    "Amira Benali",
+    "Bram Claes",
+    "Charlotte De Smet",
+    "Dieter Peeters",
+    "Elif Yilmaz",
+    "Femke Janssens",
+    "Gilles Maes",
+    "Hanne Willems",
+    "Ilias El Amrani",
+    "Jolien Mertens",
+    "Kobe Goossens",
+    "Lotte Wouters",
+    "Mathias Vermeulen",
+    "Nora Jacobs",
+    "Olivier Dubois",
+    "Pieter Hermans",
+    "Quinten Lambrechts",
+    "Roos Van den Broeck",
+    "Sofie Aerts",
+    "Thomas Desmet",
+    "Ute Verstraeten",
+    "Vincent Michiels",
+    "Wout De Clercq",
+    "Yasmine Haddou",
+    "Zoë Vandenberghe",
 ]
 SECTORS = ["jeugd-welzijn", "jeugd-welzijn", "drughulp", "andere"]
 
 # Stage per learner (same order as NAMES): how far each one got.
 JOINED, PRETEST, READING, VIGNETTES, POSTTEST_FAILED, FINISHED = range(6)
-STAGES = ([JOINED] * 3 + [PRETEST] * 4 + [READING] * 5 + [VIGNETTES] * 3 + [POSTTEST_FAILED]
-          + [FINISHED] * 9)
+STAGES = [JOINED] * 3 + [PRETEST] * 4 + [READING] * 5 + [VIGNETTES] * 3 + [POSTTEST_FAILED] + [FINISHED] * 9
 
 
 @dataclass(frozen=True)
@@ -61,25 +94,34 @@ def preferred_path(course: Course):
 
 
 def demo_certificates(cohort: Cohort) -> list[Certificate]:
-    return list(db.session.scalars(
-        select(Certificate).join(CohortMember, CohortMember.user_id == Certificate.user_id)
-        .where(CohortMember.cohort_id == cohort.id, Certificate.path_slug == cohort.path_slug)
-        .order_by(Certificate.id)))
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .join(CohortMember, CohortMember.user_id == Certificate.user_id)
+            .where(CohortMember.cohort_id == cohort.id, Certificate.path_slug == cohort.path_slug)
+            .order_by(Certificate.id)
+        )
+    )
 
 
 def build_demo_cohort(course: Course, trainer: User, now: datetime.datetime | None = None) -> DemoCohort:
     """The demo cohort of ``trainer``, created with its learners and their history when missing
     (idempotent: an existing demo cohort is returned untouched). The caller commits."""
-    existing = db.session.scalar(select(Cohort).where(Cohort.owner_id == trainer.id,
-                                                      Cohort.name == DEMO_COHORT_NAME))
+    existing = db.session.scalar(select(Cohort).where(Cohort.owner_id == trainer.id, Cohort.name == DEMO_COHORT_NAME))
     if existing is not None:
         return DemoCohort(existing, False, demo_certificates(existing))
     now = now or utcnow()
     path = preferred_path(course)
     rng = random.Random(SEED)
     start = now - datetime.timedelta(days=42)
-    cohort = cohorts.create_cohort(trainer, name=DEMO_COHORT_NAME, path_slug=path.slug,
-                                   starts_on=start.date(), ends_on=None, description=DEMO_DESCRIPTION)
+    cohort = cohorts.create_cohort(
+        trainer,
+        name=DEMO_COHORT_NAME,
+        path_slug=path.slug,
+        starts_on=start.date(),
+        ends_on=None,
+        description=DEMO_DESCRIPTION,
+    )
     cohort.created_at = start
     for index, (name, stage) in enumerate(zip(NAMES, STAGES, strict=True)):
         first, last = name.split(" ", 1)
@@ -88,17 +130,22 @@ def build_demo_cohort(course: Course, trainer: User, now: datetime.datetime | No
             joined = start + datetime.timedelta(days=rng.uniform(0, 20), hours=rng.uniform(8, 10))
         else:  # later, most still active now (some not for over two weeks: "inactive")
             joined = now - datetime.timedelta(days=rng.uniform(2, 18), hours=rng.uniform(0, 8))
-        user = User(email=email, name=name, organisation=DEMO_ORGANISATION, sector=SECTORS[index % 4],
-                    role="learner", email_verified_at=joined, created_at=joined,
-                    password_hash="!demo")  # matches no password: fictitious learners never log in
+        user = User(
+            email=email,
+            name=name,
+            organisation=DEMO_ORGANISATION,
+            sector=SECTORS[index % 4],
+            role="learner",
+            email_verified_at=joined,
+            created_at=joined,
+            password_hash="!demo",
+        )  # matches no password: fictitious learners never log in
         db.session.add(user)
         db.session.flush()
         cohorts.join(user, cohort.invite_code)
         db.session.flush()
-        db.session.execute(update(CohortMember).where(CohortMember.user_id == user.id)
-                           .values(joined_at=joined))
-        db.session.execute(update(PathEnrollment).where(PathEnrollment.user_id == user.id)
-                           .values(started_at=joined))
+        db.session.execute(update(CohortMember).where(CohortMember.user_id == user.id).values(joined_at=joined))
+        db.session.execute(update(PathEnrollment).where(PathEnrollment.user_id == user.id).values(started_at=joined))
         _Learner(course, path, user, rng, joined, now).walk(stage, retake=(index == len(NAMES) - 1))
     db.session.flush()
     return DemoCohort(cohort, True, demo_certificates(cohort))
@@ -134,9 +181,15 @@ class _Learner:
             for section in module.sections:
                 progress.mark_read(self.user.id, module, section.id)
                 at = self.tick(self.rng.uniform(3, 12))
-                db.session.execute(update(SectionRead).where(
-                    SectionRead.user_id == self.user.id, SectionRead.module_slug == module.slug,
-                    SectionRead.section_id == section.id).values(read_at=at))
+                db.session.execute(
+                    update(SectionRead)
+                    .where(
+                        SectionRead.user_id == self.user.id,
+                        SectionRead.module_slug == module.slug,
+                        SectionRead.section_id == section.id,
+                    )
+                    .values(read_at=at)
+                )
             if module.slug in self.course.quizzes:
                 self.module_quiz(self.course.quizzes[module.slug], fail_first=self.rng.random() < 0.3)
             if stage == READING:
@@ -156,8 +209,11 @@ class _Learner:
         if cert is not None:
             cert.issued_at = self.clock
             cert.completed_on = self.clock.date()
-            enrolment = db.session.scalar(select(PathEnrollment).where(
-                PathEnrollment.user_id == self.user.id, PathEnrollment.path_slug == self.path.slug))
+            enrolment = db.session.scalar(
+                select(PathEnrollment).where(
+                    PathEnrollment.user_id == self.user.id, PathEnrollment.path_slug == self.path.slug
+                )
+            )
             if enrolment is not None:
                 enrolment.completed_at = self.clock
 
@@ -188,8 +244,9 @@ class _Learner:
             quiz_service.save_answer(attempt, question, self.answer(question, self.rng.random() < share_right))
             self.tick(self.rng.uniform(0.5, 2))
         quiz_service.submit_attempt(attempt, taken)
-        db.session.execute(update(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
-                           .values(saved_at=attempt.started_at))
+        db.session.execute(
+            update(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id).values(saved_at=attempt.started_at)
+        )
         attempt.submitted_at = self.clock
         return attempt
 
@@ -230,12 +287,19 @@ class _Learner:
         scale = self.course.confidence
         if scale is None:
             return
-        values = {item.id: max(scale.min, min(scale.max, round(level + self.rng.uniform(-1, 1))))
-                  for item in scale.items}
+        values = {
+            item.id: max(scale.min, min(scale.max, round(level + self.rng.uniform(-1, 1)))) for item in scale.items
+        }
         save_survey(self.user.id, self.path.slug, phase, values)
-        db.session.execute(update(SurveyResponse).where(
-            SurveyResponse.user_id == self.user.id, SurveyResponse.path_slug == self.path.slug,
-            SurveyResponse.phase == phase).values(submitted_at=self.tick(self.rng.uniform(3, 8))))
+        db.session.execute(
+            update(SurveyResponse)
+            .where(
+                SurveyResponse.user_id == self.user.id,
+                SurveyResponse.path_slug == self.path.slug,
+                SurveyResponse.phase == phase,
+            )
+            .values(submitted_at=self.tick(self.rng.uniform(3, 8)))
+        )
 
 
 def invite_link(cohort: Cohort) -> str:
@@ -243,4 +307,3 @@ def invite_link(cohort: Cohort) -> str:
     base = certs.base_url()
     with current_app.test_request_context(base_url=base):
         return url_for("trainer.invitation", code=cohort.invite_code, _external=True)
-

@@ -1,4 +1,5 @@
 """Form pieces shared by the blueprints."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -1,4 +1,5 @@
 """Locale selection: the user's choice, else the session's, else the browser's, else Dutch."""
+
 from __future__ import annotations
 
 from babel import Locale

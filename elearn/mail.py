@@ -1,4 +1,5 @@
 """Outgoing mail: text and HTML in the recipient's language, by SMTP when configured, else the log."""
+
 from __future__ import annotations
 
 import smtplib
@@ -21,7 +22,8 @@ def send_mail(to: str, subject: str, template: str, *, locale: str | None = None
         html = render_template(f"mail/{template}.html", subject=subject, **context)
     if app.testing:
         app.extensions.setdefault("outbox", []).append(
-            {"to": to, "subject": subject, "body": text, "html": html, "locale": locale})
+            {"to": to, "subject": subject, "body": text, "html": html, "locale": locale}
+        )
     server = app.config.get("MAIL_SERVER")
     if not server:
         app.logger.warning("Mail to %s (no SMTP configured): %s\n%s", to, subject, text)

@@ -10,6 +10,7 @@ up to 15 min) before the next try; the right password after the wait signs in. I
 counters in the limiter's storage, keyed by a hash of the address, whether or not an account
 exists (so the delay does not reveal which addresses have one).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -135,6 +136,9 @@ def warn_about_private_storage(app: Flask, workers: int | None = None) -> bool:
             "Rate limits: %d workers with ELEARN_RATELIMIT_STORAGE_URI=memory:// keep %d separate sets of "
             "counters, so every limit is %d times higher and a restarted worker forgets its counts. Set "
             "ELEARN_RATELIMIT_STORAGE_URI to a shared storage, e.g. redis://127.0.0.1:6379/0.",
-            workers, workers, workers)
+            workers,
+            workers,
+            workers,
+        )
         return True
     return False

@@ -5,6 +5,7 @@ URL needs (NUL and other control characters) is refused before any view runs, an
 parts are bounded to the database's integer range, so bad input gets a 400 or 404 page instead
 of a database error.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 class BadCharacters(BadRequest):
     """A URL part, query value or form value holds a NUL or another control character."""
 
-    friendly_message = _l("Je invoer bevat een onzichtbaar stuurteken (zoals een nul-teken) dat hier niet "
-                 "kan. Typ de tekst opnieuw, zonder te kopiëren uit een ander programma, en probeer nog eens.")
+    friendly_message = _l(
+        "Je invoer bevat een onzichtbaar stuurteken (zoals een nul-teken) dat hier niet "
+        "kan. Typ de tekst opnieuw, zonder te kopiëren uit een ander programma, en probeer nog eens."
+    )
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -53,7 +56,7 @@ def check_request_text() -> None:
     values = [v for v in (request.view_args or {}).values() if isinstance(v, str)]
     values.append(request.path)
     for multi in (request.args, request.form if request.method in ("POST", "PUT", "PATCH", "DELETE") else {}):
-        for key, items in (multi.lists() if hasattr(multi, "lists") else ()):
+        for key, items in multi.lists() if hasattr(multi, "lists") else ():
             values.append(key)
             values.extend(items)
     if any(has_control_characters(v) for v in values):

@@ -15,6 +15,7 @@ what it saves; remove a piece when its row no longer needs it.
   between start-ups, keyed by source text and renderer version. Rendering all course Markdown
   takes about 0.4 s; reading the file takes a few milliseconds.
 """
+
 from __future__ import annotations
 
 import json

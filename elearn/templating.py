@@ -1,4 +1,5 @@
 """Template globals and filters used across blueprints."""
+
 from __future__ import annotations
 
 import datetime
@@ -38,6 +39,7 @@ def init_templating(app: Flask) -> None:
     def invite_code(code: str) -> str:
         """A group code in groups of four characters, as people read it aloud ("45J5 A4JT YC")."""
         from .trainer.cohorts import display_code
+
         return display_code(code)
 
     @app.template_filter("hours")
@@ -49,6 +51,7 @@ def init_templating(app: Flask) -> None:
     def study_hours(hours: float) -> str:
         """A certificate's study load in the reader's language: ``1 uur``, ``1,5 uur``, ``1 hour``."""
         from .certificates.data import format_hours
+
         locale = get_locale()
         return format_hours(hours, locale.language if locale and locale.language in ("nl", "en") else "nl")
 
@@ -59,11 +62,17 @@ def init_templating(app: Flask) -> None:
 
     def cohort_memberships(user_id: int):
         from .models import Cohort, CohortMember
-        return db.session.scalars(select(Cohort).join(CohortMember, CohortMember.cohort_id == Cohort.id)
-                                  .where(CohortMember.user_id == user_id).order_by(Cohort.name)).all()
+
+        return db.session.scalars(
+            select(Cohort)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == user_id)
+            .order_by(Cohort.name)
+        ).all()
 
     def can_revoke(cert) -> bool:
         from .certs.service import can_revoke as check
+
         return current_user.is_authenticated and check(current_user, cert)
 
     def course_module_title(slug):

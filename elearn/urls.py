@@ -1,4 +1,5 @@
 """URL helpers."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

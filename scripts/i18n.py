@@ -4,6 +4,7 @@
 Interface strings are written in Dutch in the code, so the Dutch catalogue is filled with the
 msgid itself; the English catalogue is translated by hand in elearn/translations/en/.
 """
+
 import subprocess
 import sys
 from pathlib import Path
@@ -20,13 +21,36 @@ def run(*args):
 
 
 def update():
-    run("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output",
-        "--project", "Kruispunt", "-o", str(TRANSLATIONS / "messages.pot"), ".")
+    run(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "-k",
+        "lazy_gettext",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "Kruispunt",
+        "-o",
+        str(TRANSLATIONS / "messages.pot"),
+        ".",
+    )
     for lang in ("nl", "en"):
         po = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
         if po.exists():
-            run("update", "-i", str(TRANSLATIONS / "messages.pot"), "-d", str(TRANSLATIONS), "-l", lang,
-                "--no-fuzzy-matching", "--ignore-obsolete")
+            run(
+                "update",
+                "-i",
+                str(TRANSLATIONS / "messages.pot"),
+                "-d",
+                str(TRANSLATIONS),
+                "-l",
+                lang,
+                "--no-fuzzy-matching",
+                "--ignore-obsolete",
+            )
         else:
             run("init", "-i", str(TRANSLATIONS / "messages.pot"), "-d", str(TRANSLATIONS), "-l", lang)
     fill_dutch()

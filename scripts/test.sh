@@ -13,6 +13,9 @@ if [ -z "${SKIP_E2E:-}" ]; then
   echo "== installing pa11y for the browser tests (npm ci; uses Debian's Chromium, downloads no browser)"
   (cd tests/e2e/pa11y && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
+echo "== ruff (lint and format)"
+.venv/bin/ruff check elearn tests benchmarks scripts certificates
+.venv/bin/ruff format --check --quiet elearn tests benchmarks scripts certificates
 .venv/bin/elearn content check
 if command -v npm >/dev/null 2>&1; then  # the independent credential verifier (tests/verifier, lock file)
   (cd tests/verifier && npm ci --no-audit --no-fund --loglevel=error)

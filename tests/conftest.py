@@ -1,4 +1,5 @@
 """Fixtures: an app on a migrated database, clients logged in through the real forms (CSRF on)."""
+
 from __future__ import annotations
 
 import os
@@ -44,6 +45,7 @@ def migrated_sqlite(tmp_path_factory, test_instance_folder):
     app = create_app(_config(tmp_path_factory.mktemp("inst"), SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}"))
     with app.app_context():
         from flask_migrate import upgrade
+
         upgrade(directory=app.extensions["migrate"].directory)
         _db.engine.dispose()
     return path
@@ -56,6 +58,7 @@ def migrated_pg(tmp_path_factory, test_instance_folder):
     app = create_app(_config(tmp_path_factory.mktemp("inst"), SQLALCHEMY_DATABASE_URI=PG_URL))
     with app.app_context():
         from flask_migrate import upgrade
+
         _db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         _db.session.commit()
         upgrade(directory=app.extensions["migrate"].directory)
@@ -103,8 +106,9 @@ def client(app):
 
 
 def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
     assert match, "no CSRF token on the page"
     return match.group(1)
 
@@ -122,9 +126,11 @@ def post_form(client, url: str, data: dict, *, token_from: str | None = None, **
     return client.post(url, data=data, **kwargs)
 
 
-def make_user(app, email="leerling@example.org", name="Lea Leerling", role="learner", sector="jeugd-welzijn",
-              password=PASSWORD):
+def make_user(
+    app, email="leerling@example.org", name="Lea Leerling", role="learner", sector="jeugd-welzijn", password=PASSWORD
+):
     from elearn.auth.service import create_user
+
     with app.app_context():
         user = create_user(email, name, password, role=role, sector=sector, organisation="JAC Gent", verified=True)
         _db.session.commit()

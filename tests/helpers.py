@@ -1,4 +1,5 @@
 """Small builders for test data and walking the learner flows over HTTP."""
+
 from __future__ import annotations
 
 import re
@@ -18,6 +19,7 @@ def question_ids_in_order(app, attempt_id: int) -> list:
     from elearn.extensions import db
     from elearn.models import QuizAttempt
     from elearn.quiz.service import shown_questions
+
     with app.app_context():
         attempt = db.session.get(QuizAttempt, attempt_id)
         quiz = app.extensions["course"].quizzes[attempt.quiz_id].for_form(attempt.form)
@@ -84,6 +86,7 @@ def run_choices(app, run_id: int, node):
     from elearn.extensions import db
     from elearn.models import VignetteRun
     from elearn.quiz.vignette_service import shown_choices
+
     with app.app_context():
         return shown_choices(db.session.get(VignetteRun, run_id), node)
 
@@ -117,7 +120,9 @@ def fill_confidence(client, app, path_slug: str, phase: str, value: int = 3):
 def read_all(client, app, module_slug: str):
     module = app.extensions["course"].module(module_slug)
     for s in module.sections:
-        response = post_form(client, f"/modules/{module_slug}/{s.id}/read", {}, token_from=f"/modules/{module_slug}/{s.id}")
+        response = post_form(
+            client, f"/modules/{module_slug}/{s.id}/read", {}, token_from=f"/modules/{module_slug}/{s.id}"
+        )
         assert response.status_code == 302
 
 
@@ -138,5 +143,6 @@ def gain_rows(html: str) -> list[list[str]]:
     """The learner's per-module gain table on a review page: [pre, post, difference] per module,
     with the non-breaking spaces of the Dutch percent format as plain spaces."""
     rows = re.findall(r'<tr><th scope="row">.*?</th>(.*?)</tr>', html, re.S)
-    return [[c.replace("\xa0", " ").strip() for c in re.findall(r'<td class="num"[^>]*>(.*?)</td>', row)]
-            for row in rows]
+    return [
+        [c.replace("\xa0", " ").strip() for c in re.findall(r'<td class="num"[^>]*>(.*?)</td>', row)] for row in rows
+    ]

@@ -4,6 +4,7 @@ Each route is requested as anonymous, the owning learner, another learner, the c
 another trainer and an admin, with ids that belong to the owning learner or the first trainer.
 A route without an entry in EXPECTED fails the test, so new routes must declare their rules.
 """
+
 import datetime
 
 import pytest
@@ -109,34 +110,74 @@ def world(app):
     attempt_id = start_quiz(clients["owner"], "proef")
     from elearn.models import CohortMember, User
     from elearn.trainer.cohorts import create_cohort
+
     with app.app_context():
-        cohort = create_cohort(db.session.get(User, ids["trainer"]), name="Groep A", path_slug="proefpad",
-                               starts_on=datetime.date(2026, 1, 1), ends_on=None, description="")
+        cohort = create_cohort(
+            db.session.get(User, ids["trainer"]),
+            name="Groep A",
+            path_slug="proefpad",
+            starts_on=datetime.date(2026, 1, 1),
+            ends_on=None,
+            description="",
+        )
         db.session.add(CohortMember(cohort_id=cohort.id, user_id=ids["owner"]))
         run = VignetteRun(user_id=ids["owner"], vignette_id="proef-casus", content_version="x", node_id="start")
-        cert = Certificate(code="AAAA-BBBB-CCCC-DDDD", user_id=ids["owner"], path_slug="proefpad",
-                           learner_name="Owen Owner", path_title="Proeftraject", hours=0.6,
-                           completed_on=datetime.date(2026, 11, 1), issuer="Kruispunt", content_version="x")
+        cert = Certificate(
+            code="AAAA-BBBB-CCCC-DDDD",
+            user_id=ids["owner"],
+            path_slug="proefpad",
+            learner_name="Owen Owner",
+            path_title="Proeftraject",
+            hours=0.6,
+            completed_on=datetime.date(2026, 11, 1),
+            issuer="Kruispunt",
+            content_version="x",
+        )
         # A certificate of the owner for a path that the trainer's cohort does not follow.
-        other_path = Certificate(code="EEEE-FFFF-GGGG-HHHH", user_id=ids["owner"], path_slug="ander-pad",
-                                 learner_name="Owen Owner", path_title="Ander traject", hours=1,
-                                 completed_on=datetime.date(2026, 11, 1), issuer="Kruispunt", content_version="x")
+        other_path = Certificate(
+            code="EEEE-FFFF-GGGG-HHHH",
+            user_id=ids["owner"],
+            path_slug="ander-pad",
+            learner_name="Owen Owner",
+            path_title="Ander traject",
+            hours=1,
+            completed_on=datetime.date(2026, 11, 1),
+            issuer="Kruispunt",
+            content_version="x",
+        )
         db.session.add_all([run, cert, other_path])
         db.session.commit()
-        values = {"attempt_id": attempt_id, "number": 1, "run_id": run.id, "cohort_id": cohort.id,
-                  "user_id": ids["owner"], "code": cert.code, "token": "ongeldig", "quiz_id": "proef",
-                  "slug": "proef", "section_id": "eerste", "vignette_id": "proef-casus", "phase": "pre",
-                  "action": "renew", "filename": "css/site.css", "fmt": "csv"}
+        values = {
+            "attempt_id": attempt_id,
+            "number": 1,
+            "run_id": run.id,
+            "cohort_id": cohort.id,
+            "user_id": ids["owner"],
+            "code": cert.code,
+            "token": "ongeldig",
+            "quiz_id": "proef",
+            "slug": "proef",
+            "section_id": "eerste",
+            "vignette_id": "proef-casus",
+            "phase": "pre",
+            "action": "renew",
+            "filename": "css/site.css",
+            "fmt": "csv",
+        }
     return clients, values
 
 
 def _url(app, rule, values):
     args = {name: values[name] for name in rule.arguments}
-    if rule.endpoint.startswith("learn.") and "slug" in args and rule.endpoint in ("learn.path", "learn.choose", "learn.confidence",
-                                                                                      "learn.complete", "learn.completed"):
+    if (
+        rule.endpoint.startswith("learn.")
+        and "slug" in args
+        and rule.endpoint in ("learn.path", "learn.choose", "learn.confidence", "learn.complete", "learn.completed")
+    ):
         args["slug"] = "proefpad"
     with app.test_request_context():
         from flask import url_for
+
         return url_for(rule.endpoint, **args)
 
 

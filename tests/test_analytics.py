@@ -1,4 +1,5 @@
 """Analytics functions on hand-computed examples."""
+
 import pytest
 
 from elearn.trainer.analytics import (
@@ -13,7 +14,11 @@ from elearn.trainer.analytics import (
 
 
 def test_funnel_shares():
-    assert funnel([("joined", 4), ("started", 3), ("done", 1)]) == [("joined", 4, 1.0), ("started", 3, 0.75), ("done", 1, 0.25)]
+    assert funnel([("joined", 4), ("started", 3), ("done", 1)]) == [
+        ("joined", 4, 1.0),
+        ("started", 3, 0.75),
+        ("done", 1, 0.25),
+    ]
     assert funnel([("joined", 0)]) == [("joined", 0, 0.0)]
 
 

@@ -1,5 +1,6 @@
 """Assessment you can trust: no position cues, parallel forms, a pass mark on the post-test,
 the certificate issued only on the POST that completes the path (issue 13), through HTTP."""
+
 import re
 
 from conftest import get_token, logged_in, post_form
@@ -41,6 +42,7 @@ def shown_texts(client, run_id):
 
 # --- 1. no position cues --------------------------------------------------------------------
 
+
 def test_vignette_choice_order_is_stable_within_a_run_and_differs_between_runs(app, learner):
     first = start_run(learner)
     order = shown_texts(learner, first)
@@ -73,7 +75,7 @@ def test_replayed_and_finished_run_reviews_in_the_learners_own_order(app, learne
     node = app.extensions["course"].vignettes["proef-casus"].nodes["start"]
     own = [c.html for c in run_choices(app, run_id, node)]
     page = learner.get(f"/vignettes/run/{run_id}").get_data(as_text=True)
-    listed = page[page.index("De keuzes zoals je ze zag"):]
+    listed = page[page.index("De keuzes zoals je ze zag") :]
     positions = [listed.index(text) for text in own]
     assert positions == sorted(positions)
 
@@ -93,6 +95,7 @@ def test_quiz_options_post_positions_not_option_ids(app, learner):
 
 # --- 4. one count of answered questions -------------------------------------------------------
 
+
 def test_a_skipped_question_is_not_counted_as_answered(app, learner):
     attempt_id = start_quiz(learner, "proef")
     response = answer(learner, attempt_id, 1, {})  # "next" without choosing anything
@@ -103,6 +106,7 @@ def test_a_skipped_question_is_not_counted_as_answered(app, learner):
     assert "Nog 4 vragen zonder antwoord" in overview and "badge-done" not in overview
     first = question_ids_in_order(app, attempt_id)[1]
     from helpers import right_answer
+
     answer(learner, attempt_id, 2, right_answer(first))
     assert "1 van 4 beantwoord" in learner.get(f"/attempt/{attempt_id}/3").get_data(as_text=True)
     overview = learner.get(f"/attempt/{attempt_id}/submit").get_data(as_text=True)
@@ -110,6 +114,7 @@ def test_a_skipped_question_is_not_counted_as_answered(app, learner):
 
 
 # --- 2. parallel forms, counterbalanced -------------------------------------------------------
+
 
 def test_counterbalancing_assigns_both_orders_within_a_cohort(app, trainer):
     _cohort_id, code = create_cohort(trainer)
@@ -124,8 +129,9 @@ def test_counterbalancing_assigns_both_orders_within_a_cohort(app, trainer):
     # each learner's post-test is the other form
     take_quiz(learners[0], app, "post-proefpad", correct=True)
     with app.app_context():
-        post_form_ = db.session.scalar(select(QuizAttempt.form).where(
-            QuizAttempt.user_id == learners[0].user_id, QuizAttempt.kind == "posttest"))
+        post_form_ = db.session.scalar(
+            select(QuizAttempt.form).where(QuizAttempt.user_id == learners[0].user_id, QuizAttempt.kind == "posttest")
+        )
     assert post_form_ == parallel.other_form(forms[0])
 
 
@@ -134,8 +140,9 @@ def test_learner_outside_a_cohort_keeps_one_stored_assignment(app, learner):
     take_quiz(learner, app, "post-proefpad", correct=False)
     take_quiz(learner, app, "post-proefpad", correct=True)  # a retake keeps the post-test form
     with app.app_context():
-        attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.kind != "module")
-                                      .order_by(QuizAttempt.id)).all()
+        attempts = db.session.scalars(
+            select(QuizAttempt).where(QuizAttempt.kind != "module").order_by(QuizAttempt.id)
+        ).all()
         [assignment] = db.session.scalars(select(FormAssignment)).all()
     assert [a.form for a in attempts] == [assignment.pre_form] + [parallel.other_form(assignment.pre_form)] * 2
     assert assignment.cohort_id is None
@@ -162,6 +169,7 @@ def test_objective_scores_and_matched_gains():
 
 
 # --- 3. pass mark, retake, certificate on the completing POST ---------------------------------
+
 
 def finish_everything_but_the_post_test(app, client):
     post_form(client, "/paths/proefpad/choose", {}, token_from="/paths")
@@ -193,6 +201,7 @@ def test_pass_after_retake_issues_the_certificate_and_lands_on_the_completion_pa
     take_quiz(learner, app, "post-proefpad", correct=False)
     retake = start_quiz(learner, "post-proefpad")
     from helpers import right_answer
+
     for n, shown in enumerate(question_ids_in_order(app, retake), 1):
         answer(learner, retake, n, right_answer(shown))
     assert certificates(app) == 0
@@ -209,8 +218,9 @@ def test_pass_after_retake_issues_the_certificate_and_lands_on_the_completion_pa
     # a third attempt is not offered once passed
     overview = learner.get("/quiz/post-proefpad").get_data(as_text=True)
     assert "Leg de eindtoets opnieuw af" not in overview
-    response = post_form(learner, "/quiz/post-proefpad/start", {}, token_from="/quiz/post-proefpad",
-                         follow_redirects=True)
+    response = post_form(
+        learner, "/quiz/post-proefpad/start", {}, token_from="/quiz/post-proefpad", follow_redirects=True
+    )
     assert "geen pogingen meer" in response.get_data(as_text=True)
 
 
@@ -234,8 +244,18 @@ def test_no_get_issues_a_certificate(app, learner):
     with app.app_context():  # a learner who completed everything before certificates were issued on POST
         db.session.execute(delete(Certificate))
         db.session.commit()
-    for url in ("/paths/proefpad", "/paths", "/paths/proefpad/done", "/certificates", "/modules", "/modules/proef",
-                "/quiz/post-proefpad", "/paths/proefpad/confidence/post", "/vignettes/proef-casus", "/"):
+    for url in (
+        "/paths/proefpad",
+        "/paths",
+        "/paths/proefpad/done",
+        "/certificates",
+        "/modules",
+        "/modules/proef",
+        "/quiz/post-proefpad",
+        "/paths/proefpad/confidence/post",
+        "/vignettes/proef-casus",
+        "/",
+    ):
         assert learner.get(url).status_code in (200, 302), url
     assert certificates(app) == 0
     page = learner.get("/paths/proefpad").get_data(as_text=True)
@@ -256,6 +276,7 @@ def test_complete_refuses_an_unfinished_path(app, learner):
 def test_path_status_needs_the_post_test_pass_mark():
     from elearn.content.model import LearningPath
     from elearn.learn.completion import ModuleStatus, PathStatus
+
     path = LearningPath("p", "P", "", (), ("m",), 60, post_pass_mark=70)
     done = ModuleStatus("m", 2, 2, True, True, 1, 1)
 

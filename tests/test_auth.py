@@ -1,4 +1,5 @@
 """Accounts through HTTP with CSRF on: register, confirm, log in/out, reset, change password."""
+
 import re
 
 from conftest import PASSWORD, get_token, login, make_user, post_form
@@ -13,8 +14,14 @@ def _link(message, path):
 
 
 def register(client, email="nieuw@example.org", **extra):
-    data = {"name": "Nina Nieuw", "email": email, "organisation": "CAW Oost", "sector": "jeugd-welzijn",
-            "password": PASSWORD, "confirm": PASSWORD}
+    data = {
+        "name": "Nina Nieuw",
+        "email": email,
+        "organisation": "CAW Oost",
+        "sector": "jeugd-welzijn",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+    }
     data.update(extra)
     return post_form(client, "/register", data)
 
@@ -81,8 +88,10 @@ def test_login_without_csrf_token_is_refused(app, client):
 def test_login_redirects_only_to_local_next(app, client):
     make_user(app)
     token = get_token(client, "/login")
-    response = client.post("/login?next=https://evil.example.com/", data={
-        "email": "leerling@example.org", "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login?next=https://evil.example.com/",
+        data={"email": "leerling@example.org", "password": PASSWORD, "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -110,15 +119,21 @@ def test_change_password_ends_other_sessions(app, learner):
     other_device = app.test_client()
     login(other_device, "leerling@example.org")
     new = "nog-een-sterk-wachtwoord"
-    response = post_form(learner, "/account/password", {"current": PASSWORD, "password": new, "confirm": new},
-                         token_from="/account")
+    response = post_form(
+        learner, "/account/password", {"current": PASSWORD, "password": new, "confirm": new}, token_from="/account"
+    )
     assert response.status_code == 302
     assert learner.get("/modules").status_code == 200
     assert other_device.get("/modules").status_code == 302
 
 
 def test_change_password_wrong_current(learner):
-    response = post_form(learner, "/account/password", {"current": "niet-mijn-wachtwoord", "password": "x" * 3 + "abcdefghij", "confirm": "x" * 3 + "abcdefghij"}, token_from="/account")
+    response = post_form(
+        learner,
+        "/account/password",
+        {"current": "niet-mijn-wachtwoord", "password": "x" * 3 + "abcdefghij", "confirm": "x" * 3 + "abcdefghij"},
+        token_from="/account",
+    )
     assert response.status_code == 400
     assert "huidige wachtwoord klopt niet" in response.get_data(as_text=True)
 
@@ -150,6 +165,7 @@ def test_a_link_cannot_change_an_accounts_language(app, learner):
     with app.app_context():
         from elearn.extensions import db
         from elearn.models import User
+
         assert db.session.get(User, learner.user_id).locale in (None, "nl")
 
 
@@ -158,8 +174,11 @@ def test_login_is_throttled_per_account(app, client):
     codes = []
     for _ in range(7):
         token = get_token(client, "/login")
-        codes.append(client.post("/login", data={"email": "leerling@example.org", "password": "fout-fout-fout",
-                                                 "csrf_token": token}).status_code)
+        codes.append(
+            client.post(
+                "/login", data={"email": "leerling@example.org", "password": "fout-fout-fout", "csrf_token": token}
+            ).status_code
+        )
     assert 429 in codes
 
 
@@ -180,11 +199,13 @@ def test_name_must_be_printable_on_the_certificate(client):
 
 def test_production_hashes_passwords_with_scrypt(make_app):
     from elearn.config import Config
+
     app = make_app(PASSWORD_HASH_METHOD=Config.PASSWORD_HASH_METHOD)
     make_user(app, email="echt@example.org")
     with app.app_context():
         from elearn.extensions import db
         from elearn.models import User
+
         user = db.session.query(User).filter_by(email="echt@example.org").one()
         assert user.password_hash.startswith("scrypt:")
         assert user.check_password(PASSWORD) and not user.check_password(PASSWORD + "x")

@@ -3,6 +3,7 @@
 Before the request guard and the bounded converter these gave 500s on PostgreSQL
 (``psycopg.DataError``, ``NumericValueOutOfRange``) and on SQLite (``OverflowError``).
 """
+
 import datetime
 
 import pytest
@@ -22,9 +23,19 @@ def people(app):
     trainer = logged_in(app, "trainer@example.org", "Tine Trainer", role="trainer", sector="andere")
     admin = logged_in(app, "admin@example.org", "Ad Min", role="admin", sector="andere")
     with app.app_context():
-        db.session.add(Certificate(code="AAAA-BBBB-CCCC-DDDD", user_id=learner.user_id, path_slug="proefpad",
-                                   learner_name="Lea", path_title="Proef", hours=1,
-                                   completed_on=datetime.date(2026, 1, 1), issuer="K", content_version="x"))
+        db.session.add(
+            Certificate(
+                code="AAAA-BBBB-CCCC-DDDD",
+                user_id=learner.user_id,
+                path_slug="proefpad",
+                learner_name="Lea",
+                path_title="Proef",
+                hours=1,
+                completed_on=datetime.date(2026, 1, 1),
+                issuer="K",
+                content_version="x",
+            )
+        )
         db.session.commit()
     return {"anon": app.test_client(), "learner": learner, "trainer": trainer, "admin": admin}
 
@@ -42,10 +53,18 @@ NUL_POSTS = [  # (who, url, page with the form, data)
     ("anon", "/register", "/register", {"name": "N\x00", "email": "n@t.test"}),
     ("learner", "/account", "/account", {"name": "Lea\x00", "sector": "andere"}),
     ("learner", "/trainer/join", "/trainer/join", {"code": "AB\x00CD"}),
-    ("trainer", "/trainer/cohorts/new", "/trainer/cohorts/new",
-     {"name": "Groep\x00", "path_slug": "proefpad", "starts_on": "2026-01-01"}),
-    ("admin", "/certificates/AAAA-BBBB-CCCC-DDDD/revoke", "/certificates/AAAA-BBBB-CCCC-DDDD/revoke",
-     {"reason": "fout\x00"}),
+    (
+        "trainer",
+        "/trainer/cohorts/new",
+        "/trainer/cohorts/new",
+        {"name": "Groep\x00", "path_slug": "proefpad", "starts_on": "2026-01-01"},
+    ),
+    (
+        "admin",
+        "/certificates/AAAA-BBBB-CCCC-DDDD/revoke",
+        "/certificates/AAAA-BBBB-CCCC-DDDD/revoke",
+        {"reason": "fout\x00"},
+    ),
     ("anon", "/password/forgot", "/password/forgot", {"email\x00": "a@t.test"}),
 ]
 
@@ -66,22 +85,32 @@ def test_control_characters_in_forms_give_a_friendly_400(people, who, url, page,
 
 
 def test_line_breaks_and_tabs_in_text_are_still_accepted(people):
-    response = post_form(people["trainer"], "/trainer/cohorts/new",
-                         {"name": "Groep B", "path_slug": "proefpad", "starts_on": "2026-01-01",
-                          "description": "Regel een\r\n\tRegel twee"})
+    response = post_form(
+        people["trainer"],
+        "/trainer/cohorts/new",
+        {
+            "name": "Groep B",
+            "path_slug": "proefpad",
+            "starts_on": "2026-01-01",
+            "description": "Regel een\r\n\tRegel twee",
+        },
+    )
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize("who,url", [
-    ("learner", f"/attempt/{HUGE}/1"),
-    ("learner", f"/attempt/1/{HUGE}"),
-    ("learner", f"/attempt/{MAX_ID + 1}/1"),
-    ("learner", f"/vignettes/run/{HUGE}"),
-    ("trainer", f"/trainer/cohorts/{HUGE}"),
-    ("trainer", f"/trainer/cohorts/{HUGE}/summary"),
-    ("trainer", f"/trainer/cohorts/{HUGE}/export.csv"),
-    ("learner", f"/attempt/{MAX_ID}/1"),  # the largest id is allowed, and simply not found
-])
+@pytest.mark.parametrize(
+    "who,url",
+    [
+        ("learner", f"/attempt/{HUGE}/1"),
+        ("learner", f"/attempt/1/{HUGE}"),
+        ("learner", f"/attempt/{MAX_ID + 1}/1"),
+        ("learner", f"/vignettes/run/{HUGE}"),
+        ("trainer", f"/trainer/cohorts/{HUGE}"),
+        ("trainer", f"/trainer/cohorts/{HUGE}/summary"),
+        ("trainer", f"/trainer/cohorts/{HUGE}/export.csv"),
+        ("learner", f"/attempt/{MAX_ID}/1"),  # the largest id is allowed, and simply not found
+    ],
+)
 def test_numbers_beyond_any_id_are_404(people, who, url):
     response = people[who].get(url)
     assert response.status_code == 404
@@ -110,9 +139,12 @@ def test_page_numbers_are_clamped(people, page):
 
 def test_every_integer_url_part_is_bounded(app):
     """One mechanism: every ``<int:...>`` of every route uses the bounded converter."""
-    ints = [(rule.rule, name) for rule in app.url_map.iter_rules()
-            for name, conv in rule._converters.items() if "Integer" in type(conv).__name__
-            or isinstance(conv, BoundedIntConverter)]
+    ints = [
+        (rule.rule, name)
+        for rule in app.url_map.iter_rules()
+        for name, conv in rule._converters.items()
+        if "Integer" in type(conv).__name__ or isinstance(conv, BoundedIntConverter)
+    ]
     assert ints, "expected id routes"
     for rule in app.url_map.iter_rules():
         for name, conv in rule._converters.items():

@@ -1,5 +1,6 @@
 """The Flask-free ``certificates`` package: the PDF (text, layout, QR, determinism) and the signed
 Open Badges 3.0 credential (eddsa-jcs-2022). No app, no database: data in, bytes out."""
+
 import copy
 import datetime
 import hashlib
@@ -49,9 +50,15 @@ URL = "https://kruispunt.example.org/verify/K7QM-2XHD-RW4A-9PLE"
 
 
 def data(**overrides) -> CertificateData:
-    values = dict(learner_name="Zoë Şahin-Nowak", path_title="Basis voor jeugd- en welzijnswerkers", hours=4.5,
-                  completed_on=datetime.date(2026, 11, 23), issuer="Kruispunt vzw", code="K7QM-2XHD-RW4A-9PLE",
-                  verify_url=URL)
+    values = dict(
+        learner_name="Zoë Şahin-Nowak",
+        path_title="Basis voor jeugd- en welzijnswerkers",
+        hours=4.5,
+        completed_on=datetime.date(2026, 11, 23),
+        issuer="Kruispunt vzw",
+        code="K7QM-2XHD-RW4A-9PLE",
+        verify_url=URL,
+    )
     values.update(overrides)
     return CertificateData(**values)
 
@@ -68,10 +75,21 @@ def flat(text: str) -> str:
 
 # --- the PDF ------------------------------------------------------------------------------------
 
+
 def test_text_holds_name_title_code_and_facts():
     text = page_of(render_pdf(data()))[1].extract_text()
-    for expected in ("Zoë Şahin-Nowak", "Basis voor jeugd- en welzijnswerkers", "K7QM-2XHD-RW4A-9PLE", "Kruispunt",
-                     "Attest", "4,5 uur", "23 november 2026", "Kruispunt vzw", URL, "toegankelijke webpagina"):
+    for expected in (
+        "Zoë Şahin-Nowak",
+        "Basis voor jeugd- en welzijnswerkers",
+        "K7QM-2XHD-RW4A-9PLE",
+        "Kruispunt",
+        "Attest",
+        "4,5 uur",
+        "23 november 2026",
+        "Kruispunt vzw",
+        URL,
+        "toegankelijke webpagina",
+    ):
         assert expected in text
     assert "Getuigschrift" not in text  # in Flanders that word suggests an official qualification
 
@@ -81,18 +99,30 @@ def test_organisation_signatory_modules_and_final_test(tmp_path):
 
     Image.new("RGB", (300, 100), (11, 92, 107)).save(tmp_path / "logo.png")
     Image.new("RGB", (300, 100), (29, 29, 31)).save(tmp_path / "signature.png")
-    certificate = data(modules=(("Chemseks: de basis", 90), ("Schadebeperking", 120), ("Gesprek en consent", 60)),
-                       post_test_percent=85, issuer_address="Voorbeeldstraat 1, 1000 Brussel",
-                       issuer_company_number="0123.456.789", issuer_email="info@kruispunt.example.org",
-                       issuer_url="https://kruispunt.example.org", signatory_name="An Peeters",
-                       signatory_role="Coördinator vorming", logo=str(tmp_path / "logo.png"),
-                       signature=str(tmp_path / "signature.png"))
+    certificate = data(
+        modules=(("Chemseks: de basis", 90), ("Schadebeperking", 120), ("Gesprek en consent", 60)),
+        post_test_percent=85,
+        issuer_address="Voorbeeldstraat 1, 1000 Brussel",
+        issuer_company_number="0123.456.789",
+        issuer_email="info@kruispunt.example.org",
+        issuer_url="https://kruispunt.example.org",
+        signatory_name="An Peeters",
+        signatory_role="Coördinator vorming",
+        logo=str(tmp_path / "logo.png"),
+        signature=str(tmp_path / "signature.png"),
+    )
     assert_fits(certificate)
     reader, page = page_of(render_pdf(certificate))
     text = flat(page.extract_text())
-    for expected in ("Chemseks: de basis (1,5 uur); Schadebeperking (2 uur); Gesprek en consent (1 uur)",
-                     "Eindtoets behaald met 85 %", "Voorbeeldstraat 1, 1000 Brussel", "ondernemingsnummer 0123.456.789",
-                     "info@kruispunt.example.org", "An Peeters", "Coördinator vorming"):
+    for expected in (
+        "Chemseks: de basis (1,5 uur); Schadebeperking (2 uur); Gesprek en consent (1 uur)",
+        "Eindtoets behaald met 85 %",
+        "Voorbeeldstraat 1, 1000 Brussel",
+        "ondernemingsnummer 0123.456.789",
+        "info@kruispunt.example.org",
+        "An Peeters",
+        "Coördinator vorming",
+    ):
         assert flat(expected) in text
     assert len(page.images) == 3  # logo, signature, QR code
     english = flat(page_of(render_pdf(replace(certificate, language="en")))[1].extract_text())
@@ -140,8 +170,9 @@ def read_qr(pdf: bytes) -> list[list[bool]]:
     module = run / 7
     right = max(len(row) - 1 - row[::-1].index(True) for row in dark if any(row))
     size = round((right - left + 1) / module)
-    return [[dark[int(top + (r + .5) * module)][int(left + (c + .5) * module)] for c in range(size)]
-            for r in range(size)]
+    return [
+        [dark[int(top + (r + 0.5) * module)][int(left + (c + 0.5) * module)] for c in range(size)] for r in range(size)
+    ]
 
 
 def qr_encodes(grid: list[list[bool]], text: str) -> bool:
@@ -178,21 +209,31 @@ def test_same_data_gives_identical_bytes_even_in_another_process():
     assert render_pdf(data()) == first
     assert render_pdf(data(code="AAAA-2XHD-RW4A-9PLE")) != first
     assert render_pdf(data(completed_on=datetime.date(2026, 11, 24))) != first
-    script = ("import datetime, hashlib, sys; from elearn.certificates import CertificateData, render_pdf; "
-              f"sys.stdout.write(hashlib.sha256(render_pdf(CertificateData(**{data().__dict__!r}))).hexdigest())")
+    script = (
+        "import datetime, hashlib, sys; from elearn.certificates import CertificateData, render_pdf; "
+        f"sys.stdout.write(hashlib.sha256(render_pdf(CertificateData(**{data().__dict__!r}))).hexdigest())"
+    )
     for seed in ("1", "2"):  # a re-render after a restart must match the stored file
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
-        out = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
-                             check=True, timeout=120).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, check=True, timeout=120
+        ).stdout
         assert out == hashlib.sha256(first).hexdigest()
 
 
 def test_english_labels():
     reader, page = page_of(render_pdf(data(language="en")))
     text = page.extract_text()
-    for expected in ("Certificate of completion", "This is to certify that",
-                     "has successfully completed the learning path", "Study load", "4.5 hours", "23 November 2026",
-                     "Verification code", "Verify this certificate"):
+    for expected in (
+        "Certificate of completion",
+        "This is to certify that",
+        "has successfully completed the learning path",
+        "Study load",
+        "4.5 hours",
+        "23 November 2026",
+        "Verification code",
+        "Verify this certificate",
+    ):
         assert expected in text
     assert "Attest" not in text and "uur" not in text
     assert reader.trailer["/Root"]["/Lang"] == "en"
@@ -221,15 +262,21 @@ def assert_fits(certificate: CertificateData):
         assert apart, (a, b)
 
 
-@pytest.mark.parametrize("overrides", [
-    {},
-    {"language": "en"},
-    {"learner_name": "Maximiliaan Alexander Constantijn Wolfgang " * 6},  # far beyond the 120 in the database
-    {"learner_name": "W" * 300, "path_title": "W" * 400, "issuer": "W" * 300, "code": "W" * 60},
-    {"path_title": "Heel lange titel over chemseks en schadebeperking " * 8, "issuer": "Vlaams expertisecentrum " * 9},
-    {"learner_name": "", "path_title": "", "issuer": ""},
-    {"verify_url": "https://kruispunt.example.org/" + "verify/" * 30 + "K7QM-2XHD-RW4A-9PLE"},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"language": "en"},
+        {"learner_name": "Maximiliaan Alexander Constantijn Wolfgang " * 6},  # far beyond the 120 in the database
+        {"learner_name": "W" * 300, "path_title": "W" * 400, "issuer": "W" * 300, "code": "W" * 60},
+        {
+            "path_title": "Heel lange titel over chemseks en schadebeperking " * 8,
+            "issuer": "Vlaams expertisecentrum " * 9,
+        },
+        {"learner_name": "", "path_title": "", "issuer": ""},
+        {"verify_url": "https://kruispunt.example.org/" + "verify/" * 30 + "K7QM-2XHD-RW4A-9PLE"},
+    ],
+)
 def test_long_texts_shrink_or_wrap_and_never_overflow(overrides):
     assert_fits(data(**overrides))
 
@@ -245,8 +292,17 @@ def test_texts_at_the_database_limits_print_in_full():
 
 
 def test_names_in_many_scripts_print():
-    names = ["Zoë Şahin-Nowak", "Αλέξανδρος Παπαδόπουλος", "Łukasz Żółć-Brzęczyszczykiewicz", "Дмитрий Соколов",
-             "Nguyễn Thị Minh Khai", "Øyvind Ærøskøbing", "Ğülşen Iğdır", "Արամ Պետրոսյան", "ნინო ბერიძე"]
+    names = [
+        "Zoë Şahin-Nowak",
+        "Αλέξανδρος Παπαδόπουλος",
+        "Łukasz Żółć-Brzęczyszczykiewicz",
+        "Дмитрий Соколов",
+        "Nguyễn Thị Minh Khai",
+        "Øyvind Ærøskøbing",
+        "Ğülşen Iğdır",
+        "Արամ Պետրոսյան",
+        "ნინო ბერიძე",
+    ]
     text = flat(page_of(render_pdf(data(learner_name=" / ".join(names))))[1].extract_text())  # wraps
     for name in names:
         assert flat(name) in text and unsupported_characters(name) == []
@@ -262,7 +318,11 @@ def test_control_characters_do_not_reach_the_page():
 # --- the credential -----------------------------------------------------------------------------
 
 VECTORS = ROOT / "tests" / "fixtures" / "vc-di-eddsa"
-EXAMPLES = {"https://www.w3.org/ns/credentials/examples/v2": json.loads((VECTORS / "credentials-examples-v2.jsonld").read_text())}
+EXAMPLES = {
+    "https://www.w3.org/ns/credentials/examples/v2": json.loads(
+        (VECTORS / "credentials-examples-v2.jsonld").read_text()
+    )
+}
 ISSUER_DETAILS = Issuer(name="Kruispunt vzw", url="https://kruispunt.example.org")
 ISSUED = datetime.datetime(2026, 11, 22, 23, 30, 15)  # just after midnight in Brussels: 23 November
 
@@ -273,11 +333,20 @@ def key(tmp_path_factory) -> Ed25519PrivateKey:
 
 
 def credential(key, **overrides) -> dict:
-    values = dict(credential_id=URL, issuer=ISSUER_DETAILS, key=key, learner_name="Zoë Şahin-Nowak",
-                  achievement_id="https://kruispunt.example.org/paths/basis", achievement_name="Basis",
-                  achievement_description="Leertraject Basis van Kruispunt (4,5 uur).", hours=4.5,
-                  issued_at=ISSUED, verify_url=URL, modules=("Chemseks: de basis", "Schadebeperking"),
-                  status=status_entry("https://kruispunt.example.org/status/revocation/1", 48271))
+    values = dict(
+        credential_id=URL,
+        issuer=ISSUER_DETAILS,
+        key=key,
+        learner_name="Zoë Şahin-Nowak",
+        achievement_id="https://kruispunt.example.org/paths/basis",
+        achievement_name="Basis",
+        achievement_description="Leertraject Basis van Kruispunt (4,5 uur).",
+        hours=4.5,
+        issued_at=ISSUED,
+        verify_url=URL,
+        modules=("Chemseks: de basis", "Schadebeperking"),
+        status=status_entry("https://kruispunt.example.org/status/revocation/1", 48271),
+    )
     values.update(overrides)
     return build_credential(**values)
 
@@ -303,8 +372,11 @@ def test_w3c_eddsa_rdfc_2022_test_vector_verifies_and_is_reproduced():
     key = vector_key()
     assert public_key_multibase(key) == json.loads((VECTORS / "keyPair.json").read_text())["publicKeyMultibase"]
     again = sign_credential(unsigned, key, created=signed_vector["proof"]["created"], extra_contexts=EXAMPLES)
-    assert again["proof"][0]["proofValue"] == signed_vector["proof"]["proofValue"] == \
-        (VECTORS / "sigBTC58DataInt.txt").read_text().strip()
+    assert (
+        again["proof"][0]["proofValue"]
+        == signed_vector["proof"]["proofValue"]
+        == (VECTORS / "sigBTC58DataInt.txt").read_text().strip()
+    )
     tampered = copy.deepcopy(signed_vector)
     tampered["credentialSubject"]["alumniOf"] = "The School of Examplez"
     assert verify_credential(tampered, extra_contexts=EXAMPLES, issuer_must_match=False).status is Status.TAMPERED
@@ -320,23 +392,34 @@ def test_contexts_are_bundled_and_never_fetched():
 
 def test_credential_shape(key):
     document = credential(key)
-    assert document["@context"][:2] == ["https://www.w3.org/ns/credentials/v2",
-                                        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    assert document["@context"][:2] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
     assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"] and document["id"] == URL
     assert document["validFrom"] == "2026-11-22T23:30:15Z"  # the exact moment, in UTC
-    assert document["issuer"] == {"id": did_key(key), "type": ["Profile"], "name": "Kruispunt vzw",
-                                  "url": "https://kruispunt.example.org"}
+    assert document["issuer"] == {
+        "id": did_key(key),
+        "type": ["Profile"],
+        "name": "Kruispunt vzw",
+        "url": "https://kruispunt.example.org",
+    }
     subject = document["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"] and subject["name"] == "Zoë Şahin-Nowak"
     assert subject["identifier"][0]["identityHash"] == "Zoë Şahin-Nowak"  # OB 3.0: id or identifier
     achievement = subject["achievement"]
     assert achievement["type"] == ["Achievement"] and achievement["name"] == "Basis"
-    assert "4,5 uur" in achievement["criteria"]["narrative"] and "Schadebeperking" in achievement["criteria"]["narrative"]
+    assert (
+        "4,5 uur" in achievement["criteria"]["narrative"] and "Schadebeperking" in achievement["criteria"]["narrative"]
+    )
     assert document["evidence"][0]["id"] == URL
     assert document["credentialStatus"] == {
-        "id": "https://kruispunt.example.org/status/revocation/1#48271", "type": "BitstringStatusListEntry",
-        "statusPurpose": "revocation", "statusListIndex": "48271",
-        "statusListCredential": "https://kruispunt.example.org/status/revocation/1"}
+        "id": "https://kruispunt.example.org/status/revocation/1#48271",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "48271",
+        "statusListCredential": "https://kruispunt.example.org/status/revocation/1",
+    }
     assert undefined_terms(document) == []  # every term and type is defined: JSON-LD safe mode accepts it
     erased = credential(key, learner_name=None)["credentialSubject"]
     assert "name" not in erased and "Zoë" not in json.dumps(erased)
@@ -366,14 +449,17 @@ def test_sign_then_verify_and_the_proof_follows_eddsa_rdfc_2022(key):
     assert verify_credential(as_object, [key]).ok
 
 
-@pytest.mark.parametrize("change", [
-    lambda d: d["credentialSubject"].__setitem__("name", "Iemand Anders"),
-    lambda d: d["credentialSubject"]["achievement"].__setitem__("name", "Gevorderd"),
-    lambda d: d.__setitem__("validFrom", "2020-01-01T00:00:00Z"),
-    lambda d: d["issuer"].__setitem__("name", "Iemand anders vzw"),
-    lambda d: d["credentialStatus"].__setitem__("statusListIndex", "1"),
-    lambda d: d["proof"][0].__setitem__("created", "2020-01-01T00:00:00Z"),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["credentialSubject"].__setitem__("name", "Iemand Anders"),
+        lambda d: d["credentialSubject"]["achievement"].__setitem__("name", "Gevorderd"),
+        lambda d: d.__setitem__("validFrom", "2020-01-01T00:00:00Z"),
+        lambda d: d["issuer"].__setitem__("name", "Iemand anders vzw"),
+        lambda d: d["credentialStatus"].__setitem__("statusListIndex", "1"),
+        lambda d: d["proof"][0].__setitem__("created", "2020-01-01T00:00:00Z"),
+    ],
+)
 def test_changes_are_tampering(key, change):
     document = signed(key)
     change(document)
@@ -400,7 +486,7 @@ def test_every_character_of_every_string_matters(key):
             parent = parent[step]
         original = parent[path[-1]]
         for i in sorted({0, len(original) // 2, len(original) - 1}):
-            parent[path[-1]] = original[:i] + chr(ord(original[i]) ^ 1) + original[i + 1:]
+            parent[path[-1]] = original[:i] + chr(ord(original[i]) ^ 1) + original[i + 1 :]
             assert not verify_credential(document, [key]).ok, (path, i)
             checked += 1
         parent[path[-1]] = original
@@ -412,7 +498,7 @@ def test_a_changed_proof_value_another_key_or_an_untrusted_key_fails(key, tmp_pa
     value = document["proof"][0]["proofValue"]
     for i in (1, len(value) // 2, len(value) - 1):
         broken = copy.deepcopy(document)
-        broken["proof"][0]["proofValue"] = value[:i] + ("2" if value[i] != "2" else "3") + value[i + 1:]
+        broken["proof"][0]["proofValue"] = value[:i] + ("2" if value[i] != "2" else "3") + value[i + 1 :]
         assert verify_credential(broken, [key]).status in (Status.TAMPERED, Status.INVALID)
     other = load_or_create_key(tmp_path / "other.pem")
     forged = sign_credential(credential(other), other)  # a valid signature, but not by this issuer
@@ -423,25 +509,33 @@ def test_a_changed_proof_value_another_key_or_an_untrusted_key_fails(key, tmp_pa
     assert verify_credential(swapped, [key]).status is Status.INVALID  # the key is not the issuer's
 
 
-@pytest.mark.parametrize("change, trusted", [
-    (lambda d: d.pop("proof"), None),
-    (lambda d: d.__setitem__("proof", "z123"), None),
-    (lambda d: d.__setitem__("proof", []), None),
-    (lambda d: d["proof"][0].__setitem__("cryptosuite", "eddsa-jcs-2022"), None),
-    (lambda d: d["proof"][0].__setitem__("type", "Ed25519Signature2020"), None),
-    (lambda d: d["proof"][0].__setitem__("proofPurpose", "authentication"), None),
-    (lambda d: d["proof"][0].__setitem__("verificationMethod", "https://kruispunt.example.org/issuer.json#key-1"), None),
-    (lambda d: d["proof"][0].__setitem__("proofValue", "u" + d["proof"][0]["proofValue"][1:]), None),
-    (lambda d: d["proof"][0].__setitem__("proofValue", d["proof"][0]["proofValue"] + "0"), None),  # not base58
-    (lambda d: d["proof"][0].__setitem__("proofValue", d["proof"][0]["proofValue"][:40]), None),
-    (lambda d: d["proof"][0].__setitem__("proofValue", 12345), None),
-    (lambda d: d["proof"][0].__setitem__("@context", ["https://www.w3.org/ns/credentials/v2"]), None),
-    (lambda d: d["credentialSubject"].__setitem__("hours", 4.5), None),  # a term no context defines
-    (lambda d: d["credentialSchema"][0].__setitem__("type", "JsonSchemaValidator2018"), None),  # an undefined type
-    (lambda d: d["@context"].append("https://example.org/remote-context.jsonld"), None),
-    (lambda d: None, ["z6MkNotAKey"]),
-    (lambda d: None, [42]),
-])
+@pytest.mark.parametrize(
+    "change, trusted",
+    [
+        (lambda d: d.pop("proof"), None),
+        (lambda d: d.__setitem__("proof", "z123"), None),
+        (lambda d: d.__setitem__("proof", []), None),
+        (lambda d: d["proof"][0].__setitem__("cryptosuite", "eddsa-jcs-2022"), None),
+        (lambda d: d["proof"][0].__setitem__("type", "Ed25519Signature2020"), None),
+        (lambda d: d["proof"][0].__setitem__("proofPurpose", "authentication"), None),
+        (
+            lambda d: d["proof"][0].__setitem__(
+                "verificationMethod", "https://kruispunt.example.org/issuer.json#key-1"
+            ),
+            None,
+        ),
+        (lambda d: d["proof"][0].__setitem__("proofValue", "u" + d["proof"][0]["proofValue"][1:]), None),
+        (lambda d: d["proof"][0].__setitem__("proofValue", d["proof"][0]["proofValue"] + "0"), None),  # not base58
+        (lambda d: d["proof"][0].__setitem__("proofValue", d["proof"][0]["proofValue"][:40]), None),
+        (lambda d: d["proof"][0].__setitem__("proofValue", 12345), None),
+        (lambda d: d["proof"][0].__setitem__("@context", ["https://www.w3.org/ns/credentials/v2"]), None),
+        (lambda d: d["credentialSubject"].__setitem__("hours", 4.5), None),  # a term no context defines
+        (lambda d: d["credentialSchema"][0].__setitem__("type", "JsonSchemaValidator2018"), None),  # an undefined type
+        (lambda d: d["@context"].append("https://example.org/remote-context.jsonld"), None),
+        (lambda d: None, ["z6MkNotAKey"]),
+        (lambda d: None, [42]),
+    ],
+)
 def test_malformed_documents_are_invalid_not_errors(key, change, trusted):
     document = signed(key)
     change(document)
@@ -466,16 +560,20 @@ def test_key_file_is_stable_private_and_shared(tmp_path):
     assert list(path.parent.iterdir()) == [path]  # no temporary files left
 
     racing, keys = tmp_path / "race.pem", []
-    threads = [threading.Thread(target=lambda: keys.append(public_key_multibase(load_or_create_key(racing))))
-               for _ in range(8)]
+    threads = [
+        threading.Thread(target=lambda: keys.append(public_key_multibase(load_or_create_key(racing)))) for _ in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert len(keys) == 8 and len(set(keys)) == 1 and keys[0] == public_key_multibase(load_or_create_key(racing))
 
-    (tmp_path / "x25519.pem").write_bytes(X25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (tmp_path / "x25519.pem").write_bytes(
+        X25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     with pytest.raises(TypeError):
         load_or_create_key(tmp_path / "x25519.pem")
 
@@ -496,10 +594,16 @@ def test_issuer_profile_lists_current_and_retired_keys(key, tmp_path):
     profile = issuer_document(ISSUER_DETAILS, key, [public_key_multibase(old)])
     assert profile["@context"][-1] == "https://www.w3.org/ns/cid/v1"
     assert profile["id"] == did_key(key) and profile["type"] == ["Profile"] and profile["name"] == "Kruispunt vzw"
-    assert [m["publicKeyMultibase"] for m in profile["verificationMethod"]] == \
-        [public_key_multibase(key), public_key_multibase(old)]
-    assert profile["verificationMethod"][0] == {"id": f"{did_key(key)}#{public_key_multibase(key)}", "type": "Multikey",
-                                                "controller": did_key(key), "publicKeyMultibase": public_key_multibase(key)}
+    assert [m["publicKeyMultibase"] for m in profile["verificationMethod"]] == [
+        public_key_multibase(key),
+        public_key_multibase(old),
+    ]
+    assert profile["verificationMethod"][0] == {
+        "id": f"{did_key(key)}#{public_key_multibase(key)}",
+        "type": "Multikey",
+        "controller": did_key(key),
+        "publicKeyMultibase": public_key_multibase(key),
+    }
     assert profile["assertionMethod"] == [m["id"] for m in profile["verificationMethod"]]
     assert undefined_terms(profile) == []  # Multikey, controller, assertionMethod... all defined (cid/v1)
     (tmp_path / "issuer.json").write_text(json.dumps(profile))
@@ -521,9 +625,16 @@ def test_status_list_bits_and_encoding(key):
         encode_status_list({131072})
     with pytest.raises(ValueError):
         decode_status_list("uAAAA")
-    listed = sign_credential(build_status_list(list_url="https://kruispunt.example.org/status/revocation/1",
-                                               issuer=ISSUER_DETAILS, key=key, revoked={5},
-                                               valid_from=datetime.datetime(2026, 1, 1)), key)
+    listed = sign_credential(
+        build_status_list(
+            list_url="https://kruispunt.example.org/status/revocation/1",
+            issuer=ISSUER_DETAILS,
+            key=key,
+            revoked={5},
+            valid_from=datetime.datetime(2026, 1, 1),
+        ),
+        key,
+    )
     assert listed["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert listed["credentialSubject"]["type"] == "BitstringStatusList"
     assert verify_credential(listed, [key]).ok and undefined_terms(listed) == []

@@ -1,5 +1,6 @@
 """Certificates end to end over HTTP: issue once, the attest PDF, the public verify page and its JSON,
 the revocation status list, the signed credential, and the operators' command line."""
+
 import datetime
 import io
 import json
@@ -30,9 +31,16 @@ def complete_path(app, client):
 
 def join_cohort(app, trainer, learner):
     from elearn.trainer.cohorts import create_cohort
+
     with app.app_context():
-        cohort = create_cohort(db.session.get(User, trainer.user_id), name="G", path_slug="proefpad",
-                               starts_on=datetime.date(2026, 1, 1), ends_on=None, description="")
+        cohort = create_cohort(
+            db.session.get(User, trainer.user_id),
+            name="G",
+            path_slug="proefpad",
+            starts_on=datetime.date(2026, 1, 1),
+            ends_on=None,
+            description="",
+        )
         db.session.add(CohortMember(cohort_id=cohort.id, user_id=learner.user_id))
         db.session.commit()
 
@@ -72,8 +80,12 @@ def test_completion_issues_one_certificate_with_pdf_and_verify_page(app, learner
     verify = learner.get(f"/verify/{cert.code}")
     html = verify.get_data(as_text=True)
     assert "Geldig" in html and "Lea Leerling" in html and "leerling@example.org" not in html
-    assert '<meta name="robots" content="noindex, nofollow">' in html and verify.headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert (
+        '<meta name="robots" content="noindex, nofollow">' in html
+        and verify.headers["X-Robots-Tag"] == "noindex, nofollow"
+    )
     from elearn.certificates.data import format_hours
+
     assert f"<li>{module.title} ({format_hours(round(module.minutes / 60, 1), 'nl')})</li>" in html
 
 
@@ -100,8 +112,9 @@ def test_other_learner_cannot_download(app, learner, other_learner):
     assert other_learner.get(f"/certificates/{cert.code}.json").status_code == 404
 
 
-def test_cohort_trainer_revokes_page_shows_date_not_reason_and_the_status_bit_flips(app, learner, trainer,
-                                                                                   other_trainer, client):
+def test_cohort_trainer_revokes_page_shows_date_not_reason_and_the_status_bit_flips(
+    app, learner, trainer, other_trainer, client
+):
     cert = complete_path(app, learner)
     credential = learner.get(f"/certificates/{cert.code}.json").get_json()
     assert status_bit_of(client, credential) is False
@@ -137,13 +150,15 @@ def test_verify_answers_json_by_accept_header_or_suffix(app, learner, client):
     assert facts["completed_on"] == cert.completed_on.isoformat() and facts["hours"] == cert.hours
     assert facts["revoked_on"] is None and facts["verify_url"] == f"{BASE}/verify/{cert.code}"
     credential = learner.get(f"/certificates/{cert.code}.json").get_json()
-    assert facts["credential_status"] == {k: credential["credentialStatus"][k]
-                                          for k in ("statusListCredential", "statusListIndex")}
+    assert facts["credential_status"] == {
+        k: credential["credentialStatus"][k] for k in ("statusListCredential", "statusListIndex")
+    }
     assert client.get(f"/verify/{cert.code}", headers={"Accept": "text/html,*/*"}).mimetype == "text/html"
     missing = client.get("/verify/NOPE.json")
     assert missing.status_code == 404 and missing.get_json()["status"] == "unknown"
-    erase = post_form(learner, "/account/erase", {"confirm": "y", "password": "een-sterk-wachtwoord-42"},
-                      token_from="/account")
+    erase = post_form(
+        learner, "/account/erase", {"confirm": "y", "password": "een-sterk-wachtwoord-42"}, token_from="/account"
+    )
     assert erase.status_code == 302
     facts = client.get(f"/verify/{cert.code}.json").get_json()
     assert facts["holder"] is None and facts["holder_erased"] is True and "Lea" not in json.dumps(facts)
@@ -160,7 +175,10 @@ def test_hours_are_written_once_in_the_readers_language(app, learner, client):
         assert f"<dd>{dutch}</dd>" in nl and f"<dd>{english}</dd>" in en
         assert "1.0 uur" not in nl and "hours</dd>" not in en.replace("1.5 hours</dd>", "")
         assert dutch in learner.get("/certificates").get_data(as_text=True)
-        assert client.get(f"/verify/{cert.code}.json", headers={"Accept-Language": "en"}).get_json()["hours_text"] == english
+        assert (
+            client.get(f"/verify/{cert.code}.json", headers={"Accept-Language": "en"}).get_json()["hours_text"]
+            == english
+        )
         credential = learner.get(f"/certificates/{cert.code}.json").get_json()
         assert dutch in credential["credentialSubject"]["achievement"]["criteria"]["narrative"]
 
@@ -171,7 +189,10 @@ def test_valid_from_is_the_exact_issue_moment_in_utc(app, learner, monkeypatch):
     cert = complete_path(app, learner)
     assert cert.completed_on == datetime.date(2026, 11, 23) and cert.issued_at == moment
     credential = learner.get(f"/certificates/{cert.code}.json").get_json()
-    assert credential["validFrom"] == "2026-11-22T23:30:15Z" and credential["proof"][0]["created"] == credential["validFrom"]
+    assert (
+        credential["validFrom"] == "2026-11-22T23:30:15Z"
+        and credential["proof"][0]["created"] == credential["validFrom"]
+    )
 
 
 def test_production_refuses_to_issue_without_a_public_url(make_app, caplog):
@@ -201,9 +222,15 @@ def test_issuer_profile_and_status_list_are_public_cacheable_and_defined(app, le
     assert profile["id"] == credential["issuer"]["id"] and undefined_terms(profile) == []
     assert profile["verificationMethod"][0]["id"] == credential["proof"][0]["verificationMethod"]
     url = credential["credentialStatus"]["statusListCredential"].removeprefix(BASE)
-    assert url == "/status/revocation/1" and status_position(cert.id) == (1, int(credential["credentialStatus"]["statusListIndex"]))
+    assert url == "/status/revocation/1" and status_position(cert.id) == (
+        1,
+        int(credential["credentialStatus"]["statusListIndex"]),
+    )
     listed = client.get(url)
-    assert listed.headers["Cache-Control"] == "public, max-age=300" and listed.headers["Access-Control-Allow-Origin"] == "*"
+    assert (
+        listed.headers["Cache-Control"] == "public, max-age=300"
+        and listed.headers["Access-Control-Allow-Origin"] == "*"
+    )
     assert listed.headers["ETag"] and listed.headers["Last-Modified"]
     assert client.get(url, headers={"If-None-Match": listed.headers["ETag"]}).status_code == 304
     assert client.get(url).data == listed.data  # the same revocations give the same bytes
@@ -218,10 +245,20 @@ def test_cli_list_json_credential_and_revoke(app, learner, client):
     listed = runner.invoke(args=["certificates", "list"])
     assert cert.code in listed.output and "valid" in listed.output
     rows = json.loads(runner.invoke(args=["certificates", "list", "--json"]).output)
-    assert rows == [{"code": cert.code, "holder": "Lea Leerling", "path": "proefpad",
-                     "issued": cert.issued_at.replace(microsecond=0).isoformat() + "Z", "revoked": None}]
+    assert rows == [
+        {
+            "code": cert.code,
+            "holder": "Lea Leerling",
+            "path": "proefpad",
+            "issued": cert.issued_at.replace(microsecond=0).isoformat() + "Z",
+            "revoked": None,
+        }
+    ]
     printed = runner.invoke(args=["certificates", "credential", cert.code.lower()])
-    assert printed.exit_code == 0 and json.loads(printed.output) == learner.get(f"/certificates/{cert.code}.json").get_json()
+    assert (
+        printed.exit_code == 0
+        and json.loads(printed.output) == learner.get(f"/certificates/{cert.code}.json").get_json()
+    )
     assert runner.invoke(args=["certificates", "credential", "NOPE"]).exit_code != 0
     revoked = runner.invoke(args=["certificates", "revoke", cert.code, "--reason", "Vergissing"])
     assert revoked.exit_code == 0
@@ -251,9 +288,11 @@ def test_cli_verify_checks_proofs_schema_and_status(app, learner, admin, tmp_pat
     good = verify("good.json")
     assert good.exit_code == 0, good.output
     assert good.output.splitlines() == [
-        f"proof: valid: signed by {credential['proof'][0]['verificationMethod']}", "schema: valid",
+        f"proof: valid: signed by {credential['proof'][0]['verificationMethod']}",
+        "schema: valid",
         f"status: not revoked (bit {credential['credentialStatus']['statusListIndex']} of "
-        f"{credential['credentialStatus']['statusListCredential']})"]
+        f"{credential['credentialStatus']['statusListCredential']})",
+    ]
     bad = verify("bad.json")
     assert bad.exit_code == 1 and bad.output.startswith("proof: tampered")
     wrong_shape = verify("object.json")
@@ -284,12 +323,14 @@ def test_key_rotation_keeps_old_credentials_verifying(app, learner, tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         from elearn.certs.service import trusted_keys
+
         assert trusted_keys()[1] == did_key_of(old) and public_key_multibase(trusted_keys()[0]) == did_key_of(new)
         assert did_key(trusted_keys()[0]) == new["issuer"]["id"]
 
 
 def test_issue_service_for_demo_data(app):
     from elearn.certs.service import issue
+
     with app.app_context():
         user = db.session.get(User, make_user(app))
         path = app.extensions["course"].path("proefpad")
@@ -314,7 +355,8 @@ def test_serve_script_points_certificates_to_the_port_it_serves_on(tmp_path):
     shutil.copy(root / "scripts" / "serve.sh", tmp_path / "scripts" / "serve.sh")
     (tmp_path / "scripts" / "setup.sh").write_text("#!/usr/bin/env bash\n")
     (tmp_path / ".venv" / "bin" / "elearn").write_text(
-        '#!/usr/bin/env bash\necho "elearn $* url=$ELEARN_PUBLIC_BASE_URL" >> "$(dirname "$0")/calls"\n')
+        '#!/usr/bin/env bash\necho "elearn $* url=$ELEARN_PUBLIC_BASE_URL" >> "$(dirname "$0")/calls"\n'
+    )
     for script in ("scripts/serve.sh", "scripts/setup.sh", ".venv/bin/elearn"):
         (tmp_path / script).chmod(0o755)
 
@@ -322,20 +364,28 @@ def test_serve_script_points_certificates_to_the_port_it_serves_on(tmp_path):
         calls = tmp_path / ".venv" / "bin" / "calls"
         calls.unlink(missing_ok=True)
         environment = {k: v for k, v in os.environ.items() if k not in ("PORT", "HOST", "ELEARN_PUBLIC_BASE_URL")}
-        subprocess.run(["bash", str(tmp_path / "scripts" / "serve.sh")], env={**environment, **env}, check=True,
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            ["bash", str(tmp_path / "scripts" / "serve.sh")],
+            env={**environment, **env},
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         return calls.read_text().splitlines()[-1]
 
     assert serve(PORT="5101") == "elearn run --host 127.0.0.1 --port 5101 url=http://127.0.0.1:5101"
     assert serve().endswith("--port 5000 url=http://127.0.0.1:5000")
     assert serve(PORT="5101", ELEARN_PUBLIC_BASE_URL="https://kruispunt.example.org").endswith(
-        "url=https://kruispunt.example.org")
+        "url=https://kruispunt.example.org"
+    )
 
 
 def test_path_study_load_has_the_right_unit_in_both_languages(app, client):
     minutes = app.extensions["course"].path("proefpad").minutes
-    for language, expected in (("nl", {60: "1 uur", 90: "1,5 uur", 37: "0,6 uur"}),
-                               ("en", {60: "1 hour", 90: "1.5 hours", 37: "0.6 hours"})):
+    for language, expected in (
+        ("nl", {60: "1 uur", 90: "1,5 uur", 37: "0,6 uur"}),
+        ("en", {60: "1 hour", 90: "1.5 hours", 37: "0.6 hours"}),
+    ):
         with app.test_request_context(headers={"Accept-Language": language}):
             study_minutes = app.jinja_env.filters["study_minutes"]
             assert {m: study_minutes(m) for m in expected} == expected

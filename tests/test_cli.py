@@ -1,4 +1,5 @@
 """The elearn command: schema, users, content check/stats, backup."""
+
 import json
 import sqlite3
 import subprocess
@@ -33,7 +34,16 @@ def test_init_db_twice_and_secret_key_kept(runner, tmp_path):
 
 def test_create_user_checks(runner):
     run(runner, "init-db")
-    ok = run(runner, "create-user", "a@example.org", "--name", "A", "--role", "trainer", env={"ELEARN_PASSWORD": "goed-wachtwoord-99"})
+    ok = run(
+        runner,
+        "create-user",
+        "a@example.org",
+        "--name",
+        "A",
+        "--role",
+        "trainer",
+        env={"ELEARN_PASSWORD": "goed-wachtwoord-99"},
+    )
     assert ok.exit_code == 0 and "created trainer a@example.org" in ok.output
     dup = run(runner, "create-user", "a@example.org", "--name", "A", env={"ELEARN_PASSWORD": "goed-wachtwoord-99"})
     assert dup.exit_code != 0 and "already exists" in dup.output
@@ -62,26 +72,37 @@ def test_content_check_and_stats(runner):
 
 def test_content_check_reports_problems_without_loading_the_app(tmp_path):
     import shutil
+
     broken = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, broken)
     (broken / "quizzes" / "proef.quiz.yaml").write_text("module: proef\nquestions: [\n")
-    result = subprocess.run([sys.executable, "-m", "elearn.cli", "content", "check"], capture_output=True, text=True,
-                            env={"ELEARN_CONTENT_DIR": str(broken), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "elearn.cli", "content", "check"],
+        capture_output=True,
+        text=True,
+        env={"ELEARN_CONTENT_DIR": str(broken), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 1
     assert result.stdout.startswith("content/quizzes/proef.quiz.yaml:")
 
 
 def test_content_check_fails_on_answer_cues(tmp_path):
     import shutil
+
     cued = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, cued)
     bank = cued / "quizzes" / "itembank" / "proef.yaml"
     bank.write_text(bank.read_text().replace("correct: true\n    feedback_true", "correct: false\n    feedback_true"))
-    result = subprocess.run([sys.executable, "-m", "elearn.cli", "content", "check"], capture_output=True, text=True,
-                            env={"ELEARN_CONTENT_DIR": str(cued), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "elearn.cli", "content", "check"],
+        capture_output=True,
+        text=True,
+        env={"ELEARN_CONTENT_DIR": str(cued), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 1
-    assert result.stdout == ("content/quizzes/itembank/proef.yaml:2: true/false items keyed 'waar' in 0 of 4 (0 %); "
-                             "keep it within 40-60 %\n")
+    assert result.stdout == (
+        "content/quizzes/itembank/proef.yaml:2: true/false items keyed 'waar' in 0 of 4 (0 %); keep it within 40-60 %\n"
+    )
 
 
 def test_backup_is_a_consistent_copy(runner, tmp_path):
@@ -91,6 +112,7 @@ def test_backup_is_a_consistent_copy(runner, tmp_path):
     result = run(runner, "backup", str(target))
     assert result.exit_code == 0
     from elearn.demo import NAMES
+
     with sqlite3.connect(target) as conn:  # the 5 demo accounts and the demo group's learners
         assert conn.execute("select count(*) from users").fetchone()[0] == 5 + len(NAMES)
         assert conn.execute("select count(*) from certificates").fetchone()[0] >= 5
@@ -101,9 +123,12 @@ def test_bad_content_stops_start_up(tmp_path, monkeypatch):
 
     from elearn import create_app
     from elearn.content import ContentError
+
     broken = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, broken)
-    (broken / "reference" / "paths.yaml").write_text("paths:\n  - slug: x\n    title: X\n    description: d\n    modules: [weg]\n")
+    (broken / "reference" / "paths.yaml").write_text(
+        "paths:\n  - slug: x\n    title: X\n    description: d\n    modules: [weg]\n"
+    )
     monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path / "i"))
     with pytest.raises(ContentError) as exc:
         create_app({"CONTENT_DIR": str(broken), "SQLALCHEMY_DATABASE_URI": "sqlite://"})

@@ -1,4 +1,5 @@
 """The content loader: good fixture content loads; each kind of bad file names its path:line."""
+
 import re
 import shutil
 from pathlib import Path
@@ -73,12 +74,16 @@ def test_duplicate_key_is_refused(content):
 
 def test_duplicate_section_id(content):
     edit(content / "modules/01-proef.md", "{#tweede}", "{#eerste}")
-    assert problems_for(content) == ["content/modules/01-proef.md:29: duplicate section id 'eerste' (first at content/modules/01-proef.md:23)"]
+    assert problems_for(content) == [
+        "content/modules/01-proef.md:29: duplicate section id 'eerste' (first at content/modules/01-proef.md:23)"
+    ]
 
 
 def test_heading_without_id(content):
     edit(content / "modules/01-proef.md", " {#tweede}", "")
-    assert problems_for(content) == ["content/modules/01-proef.md:29: section heading needs a stable id: '## Title {#id}'"]
+    assert problems_for(content) == [
+        "content/modules/01-proef.md:29: section heading needs a stable id: '## Title {#id}'"
+    ]
 
 
 def test_unknown_citation(content):
@@ -90,12 +95,17 @@ def test_duplicate_question_id_across_files(content):
     edit(content / "quizzes/itembank/proef.yaml", "id: proef-b6", "id: proef-q1")
     edit(content / "quizzes/itembank/proef.yaml", "twin: proef-b6", "twin: proef-q1")
     found = problems_for(content)
-    assert found == ["content/quizzes/itembank/proef.yaml:104: duplicate question id 'proef-q1' (first at content/quizzes/proef.quiz.yaml:5)"]
+    assert found == [
+        "content/quizzes/itembank/proef.yaml:104: duplicate question id 'proef-q1' (first at "
+        "content/quizzes/proef.quiz.yaml:5)"
+    ]
 
 
 def test_single_choice_needs_exactly_one_correct(content):
     edit(content / "quizzes/proef.quiz.yaml", "Een fout antwoord, correct: false", "Een fout antwoord, correct: true")
-    assert problems_for(content) == ["content/quizzes/proef.quiz.yaml:5: a single-choice question needs exactly 1 correct option, has 2"]
+    assert problems_for(content) == [
+        "content/quizzes/proef.quiz.yaml:5: a single-choice question needs exactly 1 correct option, has 2"
+    ]
 
 
 def test_option_without_feedback(content):
@@ -104,8 +114,14 @@ def test_option_without_feedback(content):
 
 
 def test_unknown_objective(content):
-    edit(content / "quizzes/proef.quiz.yaml", "objective: p2\n    prompt: \"Stelling", "objective: p9\n    prompt: \"Stelling")
-    assert problems_for(content) == ["content/quizzes/proef.quiz.yaml:22: question 'proef-q3': unknown objective 'p9' of module 'proef'"]
+    edit(
+        content / "quizzes/proef.quiz.yaml",
+        'objective: p2\n    prompt: "Stelling',
+        'objective: p9\n    prompt: "Stelling',
+    )
+    assert problems_for(content) == [
+        "content/quizzes/proef.quiz.yaml:22: question 'proef-q3': unknown objective 'p9' of module 'proef'"
+    ]
 
 
 def test_unknown_module_reference_in_path(content):
@@ -116,19 +132,26 @@ def test_unknown_module_reference_in_path(content):
 def test_vignette_choice_to_missing_node(content):
     edit(content / "quizzes/vignettes/proef-casus.yaml", "next: goed-einde", "next: nergens")
     found = problems_for(content)
-    assert found[0] == "content/quizzes/vignettes/proef-casus.yaml:18: choice 'a' of node 'midden' leads to unknown node 'nergens'"
+    assert (
+        found[0]
+        == "content/quizzes/vignettes/proef-casus.yaml:18: choice 'a' of node 'midden' leads to unknown node 'nergens'"
+    )
 
 
 def test_vignette_unreachable_node(content):
     path = content / "quizzes/vignettes/proef-casus.yaml"
     path.write_text(path.read_text() + "  los:\n    ending: true\n    title: Los\n    debrief: Niemand komt hier.\n")
-    assert problems_for(content) == ["content/quizzes/vignettes/proef-casus.yaml:29: node 'los' cannot be reached from 'start'"]
+    assert problems_for(content) == [
+        "content/quizzes/vignettes/proef-casus.yaml:29: node 'los' cannot be reached from 'start'"
+    ]
 
 
 def test_vignette_cycle_needs_declaring(content):
     path = content / "quizzes/vignettes/proef-casus.yaml"
     edit(path, "next: slecht-einde, scores: {trust: -2}", "next: start, scores: {trust: -2}")
-    assert problems_for(content) == ["content/quizzes/vignettes/proef-casus.yaml:8: cycle start -> midden -> start (set allow_cycles: true if meant)"]
+    assert problems_for(content) == [
+        "content/quizzes/vignettes/proef-casus.yaml:8: cycle start -> midden -> start (set allow_cycles: true if meant)"
+    ]
     edit(path, "start: start\n", "start: start\nallow_cycles: true\n")
     assert load_course(content).vignettes["proef-casus"].allow_cycles
 
@@ -142,12 +165,20 @@ def test_vignette_paths_all_end(content):
 
 def test_glossary_related_must_exist(content):
     edit(content / "reference/glossary.yaml", "related: [slammen]", "related: [onbekend]")
-    assert problems_for(content) == ["content/reference/glossary.yaml:2: term 'tina': related term 'onbekend' does not exist"]
+    assert problems_for(content) == [
+        "content/reference/glossary.yaml:2: term 'tina': related term 'onbekend' does not exist"
+    ]
 
 
 def test_organisation_needs_source_and_date(content):
-    edit(content / "reference/organisations.yaml", "    checked: 2026-11-23\n", "", )
-    assert problems_for(content) == ["content/reference/organisations.yaml:5: missing field 'checked' (the date the entry was last checked)"]
+    edit(
+        content / "reference/organisations.yaml",
+        "    checked: 2026-11-23\n",
+        "",
+    )
+    assert problems_for(content) == [
+        "content/reference/organisations.yaml:5: missing field 'checked' (the date the entry was last checked)"
+    ]
 
 
 def test_invalid_utf8(content):
@@ -157,6 +188,7 @@ def test_invalid_utf8(content):
 
 def test_shipped_content_has_no_answer_cues():
     from elearn.content.lint import lint_content
+
     load_course(REAL_CONTENT)
     assert [str(p) for p in lint_content(REAL_CONTENT)] == []
 
@@ -180,8 +212,14 @@ def test_shipped_content_is_valid_and_complete():
 
 def test_unknown_field_is_reported(content):
     # A comma inside an unquoted flow-mapping value splits it into a stray key.
-    edit(content / "quizzes/vignettes/proef-casus.yaml", 'feedback: "Goed, dat bouwt vertrouwen."', "feedback: Goed, dat bouwt vertrouwen.")
-    assert problems_for(content) == ["content/quizzes/vignettes/proef-casus.yaml:12: unknown field 'dat bouwt vertrouwen.' in choice"]
+    edit(
+        content / "quizzes/vignettes/proef-casus.yaml",
+        'feedback: "Goed, dat bouwt vertrouwen."',
+        "feedback: Goed, dat bouwt vertrouwen.",
+    )
+    assert problems_for(content) == [
+        "content/quizzes/vignettes/proef-casus.yaml:12: unknown field 'dat bouwt vertrouwen.' in choice"
+    ]
 
 
 OFFICIAL_NUMBERS = {"112", "101", "100", "1813", "106", "1712", "078151020", "070245245"}
@@ -193,11 +231,21 @@ def _texts(course):
         yield m.path, " ".join(s.html for s in m.sections)
     for quiz in course.quizzes.values():
         for q in quiz.questions:
-            yield quiz.id, " ".join([q.prompt_html, q.explanation_html] + [o.html + " " + o.feedback_html for o in q.options]
-                                    + [" ".join((p.left_html, p.right, p.feedback_html)) for p in q.pairs])
+            yield (
+                quiz.id,
+                " ".join(
+                    [q.prompt_html, q.explanation_html]
+                    + [o.html + " " + o.feedback_html for o in q.options]
+                    + [" ".join((p.left_html, p.right, p.feedback_html)) for p in q.pairs]
+                ),
+            )
     for v in course.vignettes.values():
-        yield v.path, " ".join(n.html + n.debrief_html + "".join(c.html + c.feedback_html for c in n.choices)
-                               for n in v.nodes.values())
+        yield (
+            v.path,
+            " ".join(
+                n.html + n.debrief_html + "".join(c.html + c.feedback_html for c in n.choices) for n in v.nodes.values()
+            ),
+        )
 
 
 def test_no_contact_detail_without_a_source():
@@ -227,8 +275,14 @@ def test_glossary_links_resolve():
                 assert source_id in {s.id for s in module.sources}, (module.slug, section.id, source_id)
 
 
-MINIMUM_WORDS = {"basis": 1200, "terminologie": 2000, "zorgkloof": 1800, "schadebeperking": 2500,
-                 "consent": 1500, "gesprek": 2000}
+MINIMUM_WORDS = {
+    "basis": 1200,
+    "terminologie": 2000,
+    "zorgkloof": 1800,
+    "schadebeperking": 2500,
+    "consent": 1500,
+    "gesprek": 2000,
+}
 
 
 def test_course_meets_the_content_brief():
@@ -241,7 +295,12 @@ def test_course_meets_the_content_brief():
         assert m["words"] >= MINIMUM_WORDS[m["slug"]], m["slug"]
         assert 3 <= len(module.objectives) <= 6 and module.takeaways and module.sources
         quiz = course.module_quiz(m["slug"])
-        assert len(quiz.questions) >= 12 and {q.type for q in quiz.questions} == {"single", "multiple", "truefalse", "matching"}
+        assert len(quiz.questions) >= 12 and {q.type for q in quiz.questions} == {
+            "single",
+            "multiple",
+            "truefalse",
+            "matching",
+        }
         assert {q.objective for q in quiz.questions} == {o.id for o in module.objectives}, m["slug"]
         vignettes = course.vignettes_for(m["slug"])
         assert len(vignettes) >= 2
@@ -267,7 +326,11 @@ BANK = "quizzes/itembank/proef.yaml"
 
 
 def test_item_bank_form_must_be_a_or_b(content):
-    edit(content / BANK, "form: B\n    type: single\n    objective: p1", "form: post\n    type: single\n    objective: p1")
+    edit(
+        content / BANK,
+        "form: B\n    type: single\n    objective: p1",
+        "form: post\n    type: single\n    objective: p1",
+    )
     found = problems_for(content)
     assert "content/quizzes/itembank/proef.yaml:62: field 'form' must be 'A' or 'B', not 'post'" in found
 
@@ -300,8 +363,14 @@ def test_twin_with_other_objective_or_type(content):
     edit(content / BANK, "twin: proef-b2", "twin: proef-b1")  # proef-a2 now names b1 ...
     edit(content / BANK, "twin: proef-b1", "twin: proef-b2")  # ... and proef-a1 names b2
     found = problems_for(content)
-    assert "content/quizzes/itembank/proef.yaml:3: item 'proef-a1': twin 'proef-b2' tests objective 'p2', not 'p1'" in found
-    assert "content/quizzes/itembank/proef.yaml:3: item 'proef-a1': twin 'proef-b2' is of type 'truefalse', not 'single'" in found
+    assert (
+        "content/quizzes/itembank/proef.yaml:3: item 'proef-a1': twin 'proef-b2' tests objective 'p2', not 'p1'"
+        in found
+    )
+    assert (
+        "content/quizzes/itembank/proef.yaml:3: item 'proef-a1': twin 'proef-b2' is of type 'truefalse', not 'single'"
+        in found
+    )
 
 
 def test_twin_must_be_in_form_b_and_b_names_no_twin(content):
@@ -342,14 +411,17 @@ def test_path_post_pass_mark_is_read_and_checked(content):
 
 # --- answer-cue lint (elearn content check) ---
 
+
 def test_lint_passes_on_the_fixture_content(content):
     from elearn.content.lint import lint_content
+
     assert lint_content(content) == []
 
 
 def test_lint_reports_each_cue_with_path_and_line(content):
     """A crafted cue-laden module: keyed options longest, every statement 'niet waar', best choice first and longest."""
     from elearn.content.lint import lint_content
+
     quiz = content / "quizzes/proef.quiz.yaml"
     edit(quiz, "text: Het juiste antwoord,", "text: Het juiste antwoord dat veel langer is dan de rest,")
     bank = content / BANK
@@ -360,23 +432,31 @@ def test_lint_reports_each_cue_with_path_and_line(content):
     lines = vignette.read_text().split("\n")
     lines[10], lines[11] = lines[11], lines[10]  # the best choice first again
     lines[16], lines[17] = lines[17], lines[16]
-    vignette.write_text("\n".join(lines).replace("text: Open vraag stellen,", "text: Een open vraag stellen over hoe het gaat,"))
+    vignette.write_text(
+        "\n".join(lines).replace("text: Open vraag stellen,", "text: Een open vraag stellen over hoe het gaat,")
+    )
     found = [str(p) for p in lint_content(content)]
-    longest = "module 'proef': the keyed option is strictly the longest in 7 of 7 single-choice items (at most 40 % allowed)"
+    longest = (
+        "module 'proef': the keyed option is strictly the longest in 7 of 7 single-choice items (at most 40 % allowed)"
+    )
     bank_items = [(3, "a1"), (22, "a3"), (51, "a6"), (61, "b1"), (78, "b3"), (104, "b6")]
     v = "content/quizzes/vignettes/proef-casus.yaml"
     assert found == [
         "content/quizzes/itembank/proef.yaml:2: true/false items keyed 'waar' in 0 of 4 (0 %); keep it within 40-60 %",
         *[f"content/quizzes/itembank/proef.yaml:{line}: proef-{i}: {longest}" for line, i in bank_items],
         f"content/quizzes/proef.quiz.yaml:5: proef-q1: {longest}",
-        f"{v}:8: node 'start': module 'proef': the best choice is listed first in 2 of 2 vignette decision points (at most 40 % allowed)",
-        f"{v}:8: node 'start': module 'proef': the best choice is strictly the longest in 1 of 2 vignette decision points (at most 40 % allowed)",
-        f"{v}:14: node 'midden': module 'proef': the best choice is listed first in 2 of 2 vignette decision points (at most 40 % allowed)",
+        f"{v}:8: node 'start': module 'proef': the best choice is listed first in 2 of 2 vignette decision "
+        "points (at most 40 % allowed)",
+        f"{v}:8: node 'start': module 'proef': the best choice is strictly the longest in 1 of 2 vignette "
+        "decision points (at most 40 % allowed)",
+        f"{v}:14: node 'midden': module 'proef': the best choice is listed first in 2 of 2 vignette decision "
+        "points (at most 40 % allowed)",
     ]
 
 
 def test_true_false_balance_allows_one_off_with_an_odd_count():
     from elearn.content.lint import _true_false_balance
+
     items = lambda *keys: [{"type": "truefalse", "correct": k} for k in keys]  # noqa: E731
     assert _true_false_balance("q.yaml", 4, items(True, False, False)) == []
     assert _true_false_balance("q.yaml", 4, items(True, True, False, False, False)) == []

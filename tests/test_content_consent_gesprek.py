@@ -1,6 +1,7 @@
 """Safety-critical and legal content of the modules consent and gesprek (issue 16).
 
 Reads the shipped files directly, so the checks stay about these two modules only."""
+
 import re
 from pathlib import Path
 
@@ -58,8 +59,9 @@ def test_pep_within_72_hours_is_taught_quizzed_and_in_both_forms():
     assert "PEP" in acute and "72 uur" in acute and "hiv-referentiecentrum" in acute
     quiz = _items("consent.quiz.yaml")
     assert any("72 uur" in _text(q) for q in quiz if q["objective"] == "c4")
-    pep_pairs = [(a, b) for a, b in _twin_pairs(_items("itembank/consent.yaml"))
-                 if "PEP" in _text(a) and "PEP" in _text(b)]
+    pep_pairs = [
+        (a, b) for a, b in _twin_pairs(_items("itembank/consent.yaml")) if "PEP" in _text(a) and "PEP" in _text(b)
+    ]
     assert pep_pairs and all(a["objective"] == b["objective"] == "c4" for a, b in pep_pairs)
 
 
@@ -69,8 +71,9 @@ def test_professional_secrecy_is_taught_and_assessed_in_both_modules():
     for fact in ("artikel 458", "Gedeeld beroepsgeheim", "Noodtoestand", "Geen meldplicht", "458bis"):
         assert fact in law, fact
     for bank, objective in (("itembank/gesprek.yaml", "g4"), ("itembank/consent.yaml", "c3")):
-        pairs = [(a, b) for a, b in _twin_pairs(_items(bank))
-                 if "beroepsgeheim" in _text(a) and "beroepsgeheim" in _text(b)]
+        pairs = [
+            (a, b) for a, b in _twin_pairs(_items(bank)) if "beroepsgeheim" in _text(a) and "beroepsgeheim" in _text(b)
+        ]
         assert pairs and all(a["objective"] == b["objective"] == objective for a, b in pairs), bank
     # the misconception "drug use must be reported" is keyed false wherever it is asked
     for path in ("consent.quiz.yaml", "gesprek.quiz.yaml", "itembank/gesprek.yaml"):

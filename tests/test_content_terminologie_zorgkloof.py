@@ -4,6 +4,7 @@ These parse the shipped files of the two modules on their own, so a learner can 
 teach about emergencies (GHB/GBL, PEP, the Zorgcentra na Seksueel Geweld, loss of tolerance) staying
 in the course, tested, and free of answer cues.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,12 +34,15 @@ def _load(slug: str):
     text = (CONTENT / "modules" / MODULE_FILES[slug]).read_text(encoding="utf-8")
     module = parse_module(text, MODULE_FILES[slug], problems, "v", [], lambda s, x: f"#{x}")
     ids: dict = {}
-    quiz = parse_quiz_file(_yaml(CONTENT / "quizzes" / f"{slug}.quiz.yaml", problems),
-                           f"{slug}.quiz.yaml", problems, "v", ids)
+    quiz = parse_quiz_file(
+        _yaml(CONTENT / "quizzes" / f"{slug}.quiz.yaml", problems), f"{slug}.quiz.yaml", problems, "v", ids
+    )
     bank_path = CONTENT / "quizzes" / "itembank" / f"{slug}.yaml"
     bank = parse_item_bank(_yaml(bank_path, problems), str(bank_path), problems, ids)
-    vignettes = [parse_vignette(_yaml(p, problems), str(p), problems, "v")
-                 for p in sorted((CONTENT / "quizzes" / "vignettes").glob(f"{slug}-*.yaml"))]
+    vignettes = [
+        parse_vignette(_yaml(p, problems), str(p), problems, "v")
+        for p in sorted((CONTENT / "quizzes" / "vignettes").glob(f"{slug}-*.yaml"))
+    ]
     raw_quiz = _yaml(CONTENT / "quizzes" / f"{slug}.quiz.yaml", problems)["questions"]
     raw_bank = _yaml(bank_path, problems)["items"]
     return problems, module, quiz, bank, vignettes, raw_quiz, raw_bank
@@ -90,8 +94,14 @@ def test_ghb_gbl_safety_is_taught_with_sources_and_tested():
 def test_what_cannot_wait_is_taught_and_tested():
     _, module, quiz, _, vignettes, _, raw_bank = _load("zorgkloof")
     html = _section(module, "niet-uitstellen").lower()
-    for fact in ("72 uur", "hiv-referentiecentrum", "zorgcentrum na seksueel geweld", "soa",
-                 "toestemming", "gewenning"):
+    for fact in (
+        "72 uur",
+        "hiv-referentiecentrum",
+        "zorgcentrum na seksueel geweld",
+        "soa",
+        "toestemming",
+        "gewenning",
+    ):
         assert fact in html
     assert len([q for q in quiz.questions if q.objective == "z5"]) >= 4
     assert {i["type"] for i in raw_bank if i["objective"] == "z5"} == {"single", "truefalse"}
@@ -116,8 +126,11 @@ def test_items_carry_no_length_or_balance_cue(loaded):
 
 def test_half_of_the_quiz_starts_from_a_practice_situation(loaded):
     _, (_, _, _, _, _, raw_quiz, _) = loaded
-    situational = re.compile(r"\b(cliënt|cliënte|bewoner|collega|team|CAW|JAC|je werkt|jouw|je doet|"
-                             r"vertelt|zegt|vraagt|komt|nam)\b", re.I)
+    situational = re.compile(
+        r"\b(cliënt|cliënte|bewoner|collega|team|CAW|JAC|je werkt|jouw|je doet|"
+        r"vertelt|zegt|vraagt|komt|nam)\b",
+        re.I,
+    )
     assert sum(bool(situational.search(q["prompt"])) for q in raw_quiz) >= len(raw_quiz) / 2
 
 
@@ -141,11 +154,20 @@ def test_best_vignette_choice_is_not_systematically_first_or_longest(loaded):
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_course_wide_terms_are_used(slug):
-    files = [CONTENT / "modules" / MODULE_FILES[slug], CONTENT / "quizzes" / f"{slug}.quiz.yaml",
-             CONTENT / "quizzes" / "itembank" / f"{slug}.yaml",
-             *(CONTENT / "quizzes" / "vignettes").glob(f"{slug}-*.yaml")]
+    files = [
+        CONTENT / "modules" / MODULE_FILES[slug],
+        CONTENT / "quizzes" / f"{slug}.quiz.yaml",
+        CONTENT / "quizzes" / "itembank" / f"{slug}.yaml",
+        *(CONTENT / "quizzes" / "vignettes").glob(f"{slug}-*.yaml"),
+    ]
     text = "\n".join(p.read_text(encoding="utf-8") for p in files)
-    for wrong in ("drugdienst", "verdovende middelen", "LGBTI", "centrum voor seksuele gezondheid",
-                  "harm-reductiondienst", "studiefinanciering"):
+    for wrong in (
+        "drugdienst",
+        "verdovende middelen",
+        "LGBTI",
+        "centrum voor seksuele gezondheid",
+        "harm-reductiondienst",
+        "studiefinanciering",
+    ):
         assert wrong not in text, wrong
     assert ("Vlaamse spelling" in text) == (slug == "terminologie")

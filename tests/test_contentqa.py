@@ -1,4 +1,5 @@
 """Content QA: source dates and languages, consistent terms across the shipped course."""
+
 import re
 import shutil
 from pathlib import Path
@@ -74,6 +75,7 @@ def test_source_list_without_language_has_no_lang_attribute(app):
 
 # --- the shipped course ---------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def course():
     return load_course(REAL_CONTENT)
@@ -99,9 +101,12 @@ def test_english_and_french_source_titles_are_marked(course):
 
 
 NEW_TERMS = {
-    "stabiele-zijligging": "schadebeperking", "tolerantie": "schadebeperking",
-    "schuldig-hulpverzuim": "schadebeperking", "booster": "schadebeperking",
-    "gedeeld-beroepsgeheim": "gesprek", "noodtoestand": "gesprek",
+    "stabiele-zijligging": "schadebeperking",
+    "tolerantie": "schadebeperking",
+    "schuldig-hulpverzuim": "schadebeperking",
+    "booster": "schadebeperking",
+    "gedeeld-beroepsgeheim": "gesprek",
+    "noodtoestand": "gesprek",
     "seksuele-meerderjarigheid": "consent",
 }
 
@@ -177,9 +182,19 @@ def test_every_section_stays_readable_under_600_words(course):
             assert section.words < 600, (module.slug, section.id, section.words)
 
 
-BANNED = ["centrum voor seksuele gezondheid", "centra voor seksuele gezondheid", "drugdienst",
-          "verdovende middelen", "harm-reductiondienst", "harm-reductionorganisatie",
-          "studiefinanciering", "LGBTI+", "LGBT+", "LGBT-", "hij of zij "]
+BANNED = [
+    "centrum voor seksuele gezondheid",
+    "centra voor seksuele gezondheid",
+    "drugdienst",
+    "verdovende middelen",
+    "harm-reductiondienst",
+    "harm-reductionorganisatie",
+    "studiefinanciering",
+    "LGBTI+",
+    "LGBT+",
+    "LGBT-",
+    "hij of zij ",
+]
 
 
 def test_content_files_use_the_agreed_belgian_terms():
@@ -199,6 +214,7 @@ NOTICE_NL = "De cursusinhoud (modules, woordenlijst, sociale kaart en folder) is
 
 def _english(client, url="/paths"):
     from conftest import post_form
+
     post_form(client, "/language", {"lang": "en", "next": url}, token_from=url)
     return client
 
@@ -207,18 +223,34 @@ def _english(client, url="/paths"):
 def english_content(content):
     """Fixture content with English path texts and an English region label."""
     paths = content / "reference" / "paths.yaml"
-    paths.write_text(paths.read_text().replace(
-        "    title: Proeftraject\n",
-        "    title: Proeftraject\n    title_en: Trial path\n    description_en: A path for the tests.\n"))
+    paths.write_text(
+        paths.read_text().replace(
+            "    title: Proeftraject\n",
+            "    title: Proeftraject\n    title_en: Trial path\n    description_en: A path for the tests.\n",
+        )
+    )
     orgs = content / "reference" / "organisations.yaml"
-    orgs.write_text(orgs.read_text().replace(
-        "regions: {vlaanderen: Vlaanderen,", "regions: {vlaanderen: {name: Vlaanderen, en: Flanders},"))
+    orgs.write_text(
+        orgs.read_text().replace(
+            "regions: {vlaanderen: Vlaanderen,", "regions: {vlaanderen: {name: Vlaanderen, en: Flanders},"
+        )
+    )
     return content
 
 
-@pytest.mark.parametrize("url", ["/modules", "/modules/proef", "/modules/proef/eerste",
-                                 "/modules/proef/sources", "/glossary", "/sociale-kaart", "/folder",
-                                 "/paths"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/modules",
+        "/modules/proef",
+        "/modules/proef/eerste",
+        "/modules/proef/sources",
+        "/glossary",
+        "/sociale-kaart",
+        "/folder",
+        "/paths",
+    ],
+)
 def test_english_interface_says_the_content_is_dutch(app, url):
     client = _english(logged_in(app, "lea@example.org", "Lea"))
     page = client.get(url).get_data(as_text=True)
@@ -284,8 +316,11 @@ def test_referral_map_label_falls_back_to_dutch_and_to_the_id(english_content):
 
 def test_english_labels_in_the_referral_map_must_be_text(content):
     orgs = content / "reference" / "organisations.yaml"
-    orgs.write_text(orgs.read_text().replace(
-        "audiences: {professionals: Hulpverleners,", "audiences: {professionals: {name: Hulpverleners, engels: x},"))
+    orgs.write_text(
+        orgs.read_text().replace(
+            "audiences: {professionals: Hulpverleners,", "audiences: {professionals: {name: Hulpverleners, engels: x},"
+        )
+    )
     with pytest.raises(ContentError) as exc:
         load_course(content)
     assert any("organisations.yaml:" in str(p) and "engels" in str(p) for p in exc.value.problems)
@@ -314,6 +349,7 @@ def test_path_page_uses_english_path_texts_and_marks_dutch_content(make_app):
     from conftest import PASSWORD, login, make_user, post_form
 
     from elearn.config import PACKAGE_DIR
+
     real_app = make_app(CONTENT_DIR=str(PACKAGE_DIR))
     make_user(real_app, email="eng@example.org", name="Eve English")
     client = real_app.test_client()

@@ -1,4 +1,5 @@
 """The signed-in user read with one Core query (elearn/auth/current.py): same rules, writes still saved."""
+
 from __future__ import annotations
 
 import datetime
@@ -23,7 +24,13 @@ def test_reading_the_user_needs_one_query_and_no_orm_object(app):
         user = load_signed_in_user(f"{uid}:0")
         assert isinstance(user, SignedInUser)
         assert (user.id, user.name, user.role, user.is_trainer, user.is_admin, user.is_active) == (
-            uid, "Lea Leerling", "trainer", True, False, True)
+            uid,
+            "Lea Leerling",
+            "trainer",
+            True,
+            False,
+            True,
+        )
         assert user.get_id() == f"{uid}:0" and user.is_authenticated
         assert len(statements) == 1 and not _loaded(user)
         assert user == db.session.get(User, uid) and hash(user) == hash(uid)
@@ -32,7 +39,7 @@ def test_reading_the_user_needs_one_query_and_no_orm_object(app):
 def test_a_stale_or_erased_session_is_not_signed_in(app):
     uid = make_user(app)
     with app.app_context():
-        assert load_signed_in_user(f"{uid}:1") is None   # version bumped: password or role change
+        assert load_signed_in_user(f"{uid}:1") is None  # version bumped: password or role change
         assert load_signed_in_user("x:0") is None and load_signed_in_user(f"{uid}") is None
         assert load_signed_in_user("999999:0") is None
         db.session.get(User, uid).erased_at = utcnow()
@@ -83,8 +90,7 @@ def test_role_change_applies_on_the_next_request(app, admin):
 
 
 def test_profile_change_through_the_page_is_saved(app, learner):
-    response = post_form(learner, "/account", {"name": "Lea Nieuw", "organisation": "CAW Gent",
-                                               "sector": "andere"})
+    response = post_form(learner, "/account", {"name": "Lea Nieuw", "organisation": "CAW Gent", "sector": "andere"})
     assert response.status_code == 302
     assert "Lea Nieuw" in learner.get("/account").get_data(as_text=True)
     with app.app_context():

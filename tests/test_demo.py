@@ -1,20 +1,29 @@
 """`elearn demo`: a demo cohort at realistic stages, made through the real services, on the fixture
 content and on the real course content."""
+
 from __future__ import annotations
 
 import datetime
 import statistics
 
 import pytest
+from conftest import FIXTURE_CONTENT, login
 from sqlalchemy import func, select
 
 from elearn.config import Config
 from elearn.demo import DEMO_COHORT_NAME, DEMO_DOMAIN
 from elearn.extensions import db
-from elearn.models import (Certificate, Cohort, CohortMember, QuizAttempt, SectionRead, SurveyAnswer,
-                           SurveyResponse, User, VignetteRun)
-
-from conftest import FIXTURE_CONTENT, login
+from elearn.models import (
+    Certificate,
+    Cohort,
+    CohortMember,
+    QuizAttempt,
+    SectionRead,
+    SurveyAnswer,
+    SurveyResponse,
+    User,
+    VignetteRun,
+)
 
 DEMO_PASSWORD = "kruispunt-demo-2026"
 TRAINER = "trainer@kruispunt.example.org"
@@ -27,9 +36,10 @@ def run_demo(app):
 
 
 def counts():
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (User, Cohort, CohortMember, QuizAttempt, SectionRead, VignetteRun,
-                          SurveyResponse, Certificate)}
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Cohort, CohortMember, QuizAttempt, SectionRead, VignetteRun, SurveyResponse, Certificate)
+    }
 
 
 @pytest.fixture(params=["fixture", "real"])
@@ -51,8 +61,7 @@ def test_demo_is_idempotent_and_prints_the_links(demo_app):
     second = run_demo(demo_app)
     with demo_app.app_context():
         assert counts() == before
-        assert db.session.scalar(select(func.count()).select_from(Cohort)
-                                 .where(Cohort.name == DEMO_COHORT_NAME)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Cohort).where(Cohort.name == DEMO_COHORT_NAME)) == 1
     for output in (first, second):
         assert f"{TRAINER} / {DEMO_PASSWORD}" in output
         assert f"https://kruispunt.example.org/trainer/join/{code}" in output
@@ -69,8 +78,9 @@ def test_demo_cohort_is_marked_and_at_several_stages(demo_app):
         trainer = db.session.scalar(select(User).where(User.email == TRAINER))
         assert cohort.owner_id == trainer.id
         assert "fictief" in cohort.description
-        members = db.session.scalars(select(User).join(CohortMember, CohortMember.user_id == User.id)
-                                     .where(CohortMember.cohort_id == cohort.id)).all()
+        members = db.session.scalars(
+            select(User).join(CohortMember, CohortMember.user_id == User.id).where(CohortMember.cohort_id == cohort.id)
+        ).all()
         assert 22 <= len(members) <= 28
         assert all(m.email.endswith("@" + DEMO_DOMAIN) and m.organisation == "Demo-organisatie" for m in members)
         assert not any(m.check_password(DEMO_PASSWORD) for m in members)
@@ -78,25 +88,39 @@ def test_demo_cohort_is_marked_and_at_several_stages(demo_app):
         path = cohort.path_slug
 
         def attempts(uid, quiz_id):
-            return db.session.execute(select(QuizAttempt.score, QuizAttempt.passed, QuizAttempt.submitted_at)
-                                      .where(QuizAttempt.user_id == uid, QuizAttempt.quiz_id == quiz_id)
-                                      .order_by(QuizAttempt.id)).all()
+            return db.session.execute(
+                select(QuizAttempt.score, QuizAttempt.passed, QuizAttempt.submitted_at)
+                .where(QuizAttempt.user_id == uid, QuizAttempt.quiz_id == quiz_id)
+                .order_by(QuizAttempt.id)
+            ).all()
 
-        only_joined = [u for u in ids if not db.session.scalar(
-            select(func.count()).select_from(QuizAttempt).where(QuizAttempt.user_id == u))]
-        pre_only = [u for u in ids if attempts(u, f"pre-{path}") and not db.session.scalar(
-            select(func.count()).select_from(SectionRead).where(SectionRead.user_id == u))]
-        reading = [u for u in ids if db.session.scalar(
-            select(func.count()).select_from(SectionRead).where(SectionRead.user_id == u))
-            and not db.session.scalar(select(func.count()).select_from(VignetteRun).where(VignetteRun.user_id == u))]
+        only_joined = [
+            u
+            for u in ids
+            if not db.session.scalar(select(func.count()).select_from(QuizAttempt).where(QuizAttempt.user_id == u))
+        ]
+        pre_only = [
+            u
+            for u in ids
+            if attempts(u, f"pre-{path}")
+            and not db.session.scalar(select(func.count()).select_from(SectionRead).where(SectionRead.user_id == u))
+        ]
+        reading = [
+            u
+            for u in ids
+            if db.session.scalar(select(func.count()).select_from(SectionRead).where(SectionRead.user_id == u))
+            and not db.session.scalar(select(func.count()).select_from(VignetteRun).where(VignetteRun.user_id == u))
+        ]
         certified = set(db.session.scalars(select(Certificate.user_id).where(Certificate.user_id.in_(ids))))
         assert len(only_joined) >= 2 and len(pre_only) >= 2 and len(reading) >= 2
         assert len(certified) >= 5
         assert all(a.submitted_at is not None for u in ids for a in attempts(u, f"pre-{path}"))
         # module quizzes: some learner failed one first and passed it later
-        module_runs = db.session.execute(select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.passed)
-                                         .where(QuizAttempt.kind == "module", QuizAttempt.user_id.in_(ids))
-                                         .order_by(QuizAttempt.id)).all()
+        module_runs = db.session.execute(
+            select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.passed)
+            .where(QuizAttempt.kind == "module", QuizAttempt.user_id.in_(ids))
+            .order_by(QuizAttempt.id)
+        ).all()
         by_quiz: dict = {}
         for uid, quiz_id, passed in module_runs:
             by_quiz.setdefault((uid, quiz_id), []).append(passed)
@@ -112,14 +136,19 @@ def test_demo_cohort_is_marked_and_at_several_stages(demo_app):
         assert statistics.mean(b for _a, b in firsts) > statistics.mean(a for a, _b in firsts)
         assert len({b for _a, b in firsts}) > 1
         # confidence rises a bit
-        means = dict(db.session.execute(
-            select(SurveyResponse.phase, func.avg(SurveyAnswer.value))
-            .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
-            .where(SurveyResponse.user_id.in_(ids)).group_by(SurveyResponse.phase)).all())
+        means = dict(
+            db.session.execute(
+                select(SurveyResponse.phase, func.avg(SurveyAnswer.value))
+                .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+                .where(SurveyResponse.user_id.in_(ids))
+                .group_by(SurveyResponse.phase)
+            ).all()
+        )
         assert float(means["post"]) > float(means["pre"])
         # activity spread over the last weeks
-        days = {a.date() for a in db.session.scalars(select(QuizAttempt.submitted_at)
-                                                     .where(QuizAttempt.user_id.in_(ids)))}
+        days = {
+            a.date() for a in db.session.scalars(select(QuizAttempt.submitted_at).where(QuizAttempt.user_id.in_(ids)))
+        }
         assert max(days) - min(days) >= datetime.timedelta(days=7)
 
 
@@ -150,6 +179,7 @@ def test_demo_certificates_verify_and_the_trainer_sees_data(demo_app):
     with demo_app.test_request_context():
         from elearn.trainer.dashboard import cohort_rows
         from elearn.trainer.summary import cohort_summary
+
         course = demo_app.extensions["course"]
         cohort = db.session.get(Cohort, cohort_id)
         rows = cohort_rows(course, cohort)

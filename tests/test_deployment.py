@@ -1,4 +1,5 @@
 """Running behind a reverse proxy, and on a PostgreSQL server that may drop connections (README: Deployment)."""
+
 import os
 
 import pytest
@@ -6,6 +7,7 @@ import pytest
 
 def test_behind_a_trusted_proxy_the_client_address_and_scheme_are_the_forwarded_ones(make_app):
     from flask import request
+
     app = make_app(PROXY_COUNT=1)
     seen = {}
 
@@ -27,8 +29,10 @@ def test_behind_a_trusted_proxy_the_client_address_and_scheme_are_the_forwarded_
     assert seen == {"addr": "127.0.0.1", "secure": False}
 
 
-@pytest.mark.skipif(not os.environ.get("ELEARN_TEST_DATABASE_URL", "").startswith("postgresql"),
-                    reason="PostgreSQL connection pool only")
+@pytest.mark.skipif(
+    not os.environ.get("ELEARN_TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="PostgreSQL connection pool only",
+)
 def test_a_connection_closed_by_the_server_while_idle_is_replaced_unseen(make_app):
     import psycopg
     from sqlalchemy import text

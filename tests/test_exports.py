@@ -1,5 +1,6 @@
 """Cohort exports: any cohort name works in XLSX, the audit log records only produced downloads,
 CSV opens in Belgian Excel (; and decimal comma) and no cell can become a formula."""
+
 import csv
 import io
 
@@ -21,7 +22,9 @@ def _exports_logged(app):
         return db.session.query(AuditEvent).filter_by(event="data.exported").count()
 
 
-@pytest.mark.parametrize("name", ["Groep 1/2: [Gent]?*", "[]", "'Antwerpen'", "Een heel lange naam voor een groep in Oost-Vlaanderen"])
+@pytest.mark.parametrize(
+    "name", ["Groep 1/2: [Gent]?*", "[]", "'Antwerpen'", "Een heel lange naam voor een groep in Oost-Vlaanderen"]
+)
 def test_xlsx_export_works_for_any_cohort_name(app, trainer, name):
     cohort_id, _code = create_cohort(trainer, name=name)
     response = trainer.get(f"/trainer/cohorts/{cohort_id}/export.xlsx")
@@ -51,7 +54,7 @@ def _cells(body: str, delimiter: str):
 
 def test_csv_cells_never_start_a_formula_under_either_separator(app, trainer):
     cohort_id, code = create_cohort(trainer)
-    names = ["Jan;=1+1", "An,=HYPERLINK(\"http://x\")", "=SUM(A1)", "Piet; +32 475", "Els\n@cmd"]
+    names = ["Jan;=1+1", 'An,=HYPERLINK("http://x")', "=SUM(A1)", "Piet; +32 475", "Els\n@cmd"]
     for i, name in enumerate(names):
         make_user(app, email=f"f{i}@example.org", name=name)
         client = app.test_client()
@@ -62,7 +65,7 @@ def test_csv_cells_never_start_a_formula_under_either_separator(app, trainer):
         body = trainer.get(f"/trainer/cohorts/{cohort_id}/export.csv").get_data(as_text=True)
         for delimiter in (";", ","):  # opened in Belgian or in English Excel, quoted or not
             for cell in _cells(body, delimiter):
-                assert cell.strip(" \n\"")[:1] not in FORMULA, (lang, delimiter, cell)
+                assert cell.strip(' \n"')[:1] not in FORMULA, (lang, delimiter, cell)
         own = ";" if lang == "nl" else ","
         first_column = [row[0] for row in csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=own)][1:]
         assert sorted(first_column) == sorted(exports.safe_text(n) for n in names)  # one cell each, text kept
@@ -70,6 +73,7 @@ def test_csv_cells_never_start_a_formula_under_either_separator(app, trainer):
 
 def _token(client):
     from conftest import csrf_token
+
     return csrf_token(client.get("/account").get_data(as_text=True))
 
 
@@ -106,25 +110,33 @@ def test_item_export_shows_answer_texts(app, trainer, learner):
 
 def test_xlsx_keeps_text_as_text(app, trainer):
     cohort_id, code = create_cohort(trainer)
-    make_user(app, email="f@example.org", name="=HYPERLINK(\"http://x\")")
+    make_user(app, email="f@example.org", name='=HYPERLINK("http://x")')
     client = app.test_client()
     login(client, "f@example.org")
     join(client, code)
     sheet = load_workbook(io.BytesIO(trainer.get(f"/trainer/cohorts/{cohort_id}/export.xlsx").data)).active
     cell = sheet["A2"]
-    assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"  # shown, never evaluated
+    assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"  # shown, never evaluated
 
 
-@pytest.mark.parametrize("text,safe", [
-    ("Jan;=1+1", "Jan;'=1+1"), ("=1+1", "'=1+1"), (" @x", "' @x"), ("a, -b", "a,' -b"),
-    ("Gewoon, veilig; tekst", "Gewoon, veilig; tekst"), ("-", "'-"), ("\t=1", "'\t=1"),
-])
+@pytest.mark.parametrize(
+    "text,safe",
+    [
+        ("Jan;=1+1", "Jan;'=1+1"),
+        ("=1+1", "'=1+1"),
+        (" @x", "' @x"),
+        ("a, -b", "a,' -b"),
+        ("Gewoon, veilig; tekst", "Gewoon, veilig; tekst"),
+        ("-", "'-"),
+        ("\t=1", "'\t=1"),
+    ],
+)
 def test_safe_text(text, safe):
     assert exports.safe_text(text) == safe
 
 
 def test_csv_dialects_and_quoting():
-    table = [["Jan;Piet", 1.5, 3, None, "zeg \"hoi\""]]
+    table = [["Jan;Piet", 1.5, 3, None, 'zeg "hoi"']]
     nl = exports.to_csv(["a", "b", "c", "d", "e"], table, "nl")
     assert nl.splitlines()[1] == '"Jan;Piet";"1,5";3;;"zeg ""hoi"""'
     en = exports.to_csv(["a", "b", "c", "d", "e"], table, "en")
@@ -132,7 +144,8 @@ def test_csv_dialects_and_quoting():
     assert nl.endswith("\r\n")
 
 
-@pytest.mark.parametrize("title,sheet", [("Groep: A/B", "Groep A B"), ("[]?*", "Blad1"), ("x" * 40, "x" * 31),
-                                         ("'quoted'", "quoted")])
+@pytest.mark.parametrize(
+    "title,sheet", [("Groep: A/B", "Groep A B"), ("[]?*", "Blad1"), ("x" * 40, "x" * 31), ("'quoted'", "quoted")]
+)
 def test_sheet_title(title, sheet):
     assert exports.sheet_title(title) == sheet

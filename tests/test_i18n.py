@@ -1,4 +1,5 @@
 """Both interface catalogues are complete and compiled; the English interface is English."""
+
 import io
 from pathlib import Path
 
@@ -14,7 +15,9 @@ def _read(path, reader):
 
 
 def _ids(catalog, fuzzy=True):
-    return {tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id for m in catalog if m.id and (fuzzy or not m.fuzzy)}
+    return {
+        tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id for m in catalog if m.id and (fuzzy or not m.fuzzy)
+    }
 
 
 def _missing(catalog):
@@ -41,8 +44,10 @@ def test_english_interface(learner):
 def test_template_gettext_formats_and_escapes_like_jinja(app):
     """The fast template ``_()`` keeps Jinja's newstyle rules: ``%%`` and variables, escaped."""
     from flask import render_template_string
+
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         page = render_template_string(
             "{{ _('Privacy') }}|{{ _('100%% anoniem') }}|{{ _('Dag %(naam)s', naam='<b>Lea</b>') }}|"
-            "{{ gettext('Afmelden') }}")
+            "{{ gettext('Afmelden') }}"
+        )
     assert page == "Privacy|100% anoniem|Dag &lt;b&gt;Lea&lt;/b&gt;|Sign out"

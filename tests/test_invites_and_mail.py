@@ -1,4 +1,5 @@
 """Invites that survive sign-up, and mail delivered over real SMTP in the user's language."""
+
 import email
 import email.policy
 import re
@@ -55,9 +56,16 @@ def _register(client, email_address, invite=None, lang=None):
     page = client.get(url).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     hidden_invite = re.search(r'name="invite" type="hidden" value="([^"]*)"', page)
-    data = {"csrf_token": token, "name": "Nina Nieuw", "email": email_address, "organisation": "CAW Oost",
-            "sector": "jeugd-welzijn", "password": PASSWORD, "confirm": PASSWORD,
-            "invite": hidden_invite.group(1) if hidden_invite else ""}
+    data = {
+        "csrf_token": token,
+        "name": "Nina Nieuw",
+        "email": email_address,
+        "organisation": "CAW Oost",
+        "sector": "jeugd-welzijn",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "invite": hidden_invite.group(1) if hidden_invite else "",
+    }
     return client.post("/register", data=data)
 
 
@@ -121,6 +129,7 @@ def test_invite_link_shows_the_group_and_survives_registration(app, trainer):
     with app.app_context():
         from elearn.extensions import db
         from elearn.models import User
+
         db.session.get(User, trainer.user_id).organisation = "CAW Oost-Vlaanderen"
         db.session.commit()
     cohort_id, code = create_cohort(trainer, name="Vorming Aalst")
@@ -144,8 +153,7 @@ def test_existing_account_logs_in_from_the_invite_and_joins(app, trainer):
     page = client.get(f"/trainer/join/{code}").get_data(as_text=True)
     login_url = re.search(r'href="(/login\?next=[^"]+)"', page).group(1).replace("&amp;", "&")
     token = get_token(client, login_url)
-    response = client.post(login_url, data={"csrf_token": token, "email": "bestaand@example.org",
-                                            "password": PASSWORD})
+    response = client.post(login_url, data={"csrf_token": token, "email": "bestaand@example.org", "password": PASSWORD})
     assert response.headers["Location"].endswith(f"/trainer/join/{code}")
     assert f'value="{code}"' in client.get(f"/trainer/join/{code}").get_data(as_text=True)
     assert join(client, code).status_code == 302
@@ -168,13 +176,20 @@ def test_trainer_mails_the_invite_to_a_list(make_app, smtp):
     controller, inbox = smtp
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False)
     from conftest import logged_in
+
     trainer = logged_in(app, "trainer@example.org", "Tine Trainer", role="trainer", sector="andere")
     cohort_id, code = create_cohort(trainer, name="Vorming Brugge")
     url = f"/trainer/cohorts/{cohort_id}/invite/mail"
-    bad = post_form(trainer, url, {"addresses": "a@example.org, geen-adres"}, token_from=f"/trainer/cohorts/{cohort_id}/manage")
+    bad = post_form(
+        trainer, url, {"addresses": "a@example.org, geen-adres"}, token_from=f"/trainer/cohorts/{cohort_id}/manage"
+    )
     assert bad.status_code == 400 and "geen-adres" in bad.get_data(as_text=True) and inbox.messages == []
-    ok = post_form(trainer, url, {"addresses": "a@example.org\nB@example.org; a@example.org"},
-                   token_from=f"/trainer/cohorts/{cohort_id}/manage")
+    ok = post_form(
+        trainer,
+        url,
+        {"addresses": "a@example.org\nB@example.org; a@example.org"},
+        token_from=f"/trainer/cohorts/{cohort_id}/manage",
+    )
     assert ok.status_code == 302
     assert sorted(m["To"] for m in inbox.messages) == ["a@example.org", "b@example.org"]
     text, _html = _parts(inbox.messages[0])
@@ -182,6 +197,7 @@ def test_trainer_mails_the_invite_to_a_list(make_app, smtp):
     with app.app_context():
         from elearn.extensions import db
         from elearn.models import AuditEvent
+
         assert db.session.query(AuditEvent).filter_by(event="cohort.invites_sent").one().details == "2"
 
 
@@ -189,8 +205,12 @@ def test_without_smtp_the_manage_page_offers_the_link_to_copy(app, trainer):
     cohort_id, code = create_cohort(trainer)
     page = trainer.get(f"/trainer/cohorts/{cohort_id}/manage").get_data(as_text=True)
     assert "verstuurt geen e-mail" in page and f"/trainer/join/{code}" in page
-    response = post_form(trainer, f"/trainer/cohorts/{cohort_id}/invite/mail", {"addresses": "a@example.org"},
-                         token_from=f"/trainer/cohorts/{cohort_id}/manage")
+    response = post_form(
+        trainer,
+        f"/trainer/cohorts/{cohort_id}/invite/mail",
+        {"addresses": "a@example.org"},
+        token_from=f"/trainer/cohorts/{cohort_id}/manage",
+    )
     assert response.status_code == 400
 
 

@@ -1,4 +1,5 @@
 """The module reader, paths, confidence scale, glossary and referral map, through HTTP."""
+
 from conftest import post_form
 from helpers import fill_confidence, read_all
 
@@ -25,17 +26,20 @@ def test_progress_survives_a_restart(make_app, app, learner):
     restarted = make_app()
     client = restarted.test_client()
     from conftest import login
+
     login(client, "leerling@example.org")
     page = client.get("/modules/proef").get_data(as_text=True)
     assert "Verder lezen" in page
-    assert "/modules/proef/tweede\">Verder lezen" in page
+    assert '/modules/proef/tweede">Verder lezen' in page
 
 
 def test_read_via_script_returns_no_content(learner):
     from conftest import get_token
+
     token = get_token(learner, "/modules/proef/eerste")
-    response = learner.post("/modules/proef/eerste/read", data={"csrf_token": token},
-                            headers={"X-Requested-With": "fetch"})
+    response = learner.post(
+        "/modules/proef/eerste/read", data={"csrf_token": token}, headers={"X-Requested-With": "fetch"}
+    )
     assert response.status_code == 204
 
 
@@ -44,6 +48,7 @@ def test_reading_twice_is_harmless(app, learner):
         post_form(learner, "/modules/proef/eerste/read", {}, token_from="/modules/proef/eerste")
     from elearn.extensions import db
     from elearn.models import SectionRead
+
     with app.app_context():
         assert db.session.query(SectionRead).count() == 1
 

@@ -27,8 +27,7 @@ def empty_database_url(tmp_path):
 
 def test_upgrade_to_head_matches_models_and_downgrade_to_base(empty_database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "CONTENT_DIR": FIXTURE_CONTENT,
-                      "SECRET_KEY": "x"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "CONTENT_DIR": FIXTURE_CONTENT, "SECRET_KEY": "x"})
     with app.app_context():
         directory = app.extensions["migrate"].directory
         upgrade(directory=directory)
@@ -36,6 +35,7 @@ def test_upgrade_to_head_matches_models_and_downgrade_to_base(empty_database_url
         assert {t.name for t in db.metadata.sorted_tables} <= tables
         from alembic.autogenerate import compare_metadata
         from alembic.migration import MigrationContext
+
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"

@@ -1,4 +1,5 @@
 """Quizzes, pre/post tests and vignettes through HTTP with CSRF on."""
+
 import datetime
 import json
 import re
@@ -58,8 +59,10 @@ def test_changed_answer_replaces_the_earlier_one(app, learner):
 
     def stored():
         with app.app_context():
-            return [(r.question_id, r.response) for r in db.session.scalars(
-                select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id))]
+            return [
+                (r.question_id, r.response)
+                for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id))
+            ]
 
     answer(learner, attempt_id, 1, wrong_answer(first_q))
     [(qid, wrong)] = stored()
@@ -92,8 +95,10 @@ def test_question_order_is_stable_per_attempt(app, learner):
     attempt_id = start_quiz(learner, "proef")
     one = learner.get(f"/attempt/{attempt_id}/1").get_data(as_text=True)
     two = learner.get(f"/attempt/{attempt_id}/1").get_data(as_text=True)
+
     def strip(html):  # CSRF tokens carry a timestamp: two loads a second apart differ only there
         return re.sub(r'(name="csrf_token"[^>]*value=")[^"]+', r"\1", html)
+
     assert strip(one) == strip(two)
 
 
@@ -150,8 +155,12 @@ def test_pre_and_post_test_take_the_two_parallel_forms(app, learner):
     with app.app_context():
         pre_attempt, post_attempt = db.session.get(QuizAttempt, pre), db.session.get(QuizAttempt, post)
         assert {pre_attempt.form, post_attempt.form} == {"A", "B"}
-        pre_items = {r.question_id for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == pre))}
-        post_items = {r.question_id for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == post))}
+        pre_items = {
+            r.question_id for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == pre))
+        }
+        post_items = {
+            r.question_id for r in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == post))
+        }
     course = app.extensions["course"]
     assert pre_items == {q.id for q in course.item_bank if q.form == pre_attempt.form}
     assert post_items == {q.id for q in course.item_bank if q.form == post_attempt.form}
@@ -174,8 +183,14 @@ def test_vignette_double_click_counts_once_and_bad_choice_rejected(app, learner)
     token = get_token(learner, f"/vignettes/run/{run_id}")
     bad = learner.post(f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": "zz"})
     assert bad.status_code == 400 and count(app, VignetteStep, run_id=run_id) == 0
-    assert learner.post(f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": "a"}).status_code == 400
-    assert learner.post(f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": "4"}).status_code == 400
+    assert (
+        learner.post(f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": "a"}).status_code
+        == 400
+    )
+    assert (
+        learner.post(f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": "4"}).status_code
+        == 400
+    )
     assert count(app, VignetteStep, run_id=run_id) == 0
     node = app.extensions["course"].vignettes["proef-casus"].nodes["start"]
     good = [c.id for c in run_choices(app, run_id, node)].index("a") + 1
@@ -221,6 +236,7 @@ def test_capped_attempts(make_app, tmp_path):
     import shutil
 
     from conftest import FIXTURE_CONTENT, make_user
+
     content = tmp_path / "capped"
     shutil.copytree(FIXTURE_CONTENT, content)
     quiz = content / "quizzes" / "proef.quiz.yaml"
@@ -241,5 +257,7 @@ def test_capped_attempts(make_app, tmp_path):
 
 def test_pretest_is_taken_once(app, learner):
     take_quiz(learner, app, "pre-proefpad", correct=False)
-    response = post_form(learner, "/quiz/pre-proefpad/start", {}, token_from="/quiz/pre-proefpad", follow_redirects=True)
+    response = post_form(
+        learner, "/quiz/pre-proefpad/start", {}, token_from="/quiz/pre-proefpad", follow_redirects=True
+    )
     assert "geen pogingen meer" in response.get_data(as_text=True)

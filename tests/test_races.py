@@ -1,6 +1,7 @@
 """Answers racing a submit, and two vignette choices at once: the stored score always equals the
 stored answers, and a node accepts one choice per step. Each request is played by its own app
 context (its own database session and connection), in the orders that went wrong before."""
+
 import json
 import threading
 import time
@@ -98,8 +99,10 @@ def test_answers_posted_while_submitting_over_http(make_app):
             if question and response.status_code == 302 and not response.headers["Location"].endswith("/review"):
                 saved.append(question.question.id)  # the learner was sent on: the answer is saved
 
-        threads = [threading.Thread(target=post, args=(f"/attempt/{attempt_id}/{n}", right_answer(q), q))
-                   for n, q in enumerate(questions, 1)]
+        threads = [
+            threading.Thread(target=post, args=(f"/attempt/{attempt_id}/{n}", right_answer(q), q))
+            for n, q in enumerate(questions, 1)
+        ]
         threads.insert(run % len(threads), threading.Thread(target=post, args=(f"/attempt/{attempt_id}/submit", {})))
         for t in threads:
             t.start()
@@ -111,8 +114,9 @@ def test_answers_posted_while_submitting_over_http(make_app):
         assert set(saved) <= stored, (saved, stored)
         with app.app_context():
             if db.session.get(QuizAttempt, attempt_id).submitted_at is None:
-                service.submit_attempt(db.session.get(QuizAttempt, attempt_id),
-                                       app.extensions["course"].quizzes["proef"])
+                service.submit_attempt(
+                    db.session.get(QuizAttempt, attempt_id), app.extensions["course"].quizzes["proef"]
+                )
                 db.session.commit()
         assert _stored_score_matches_answers(app, attempt_id), run
 
@@ -131,8 +135,10 @@ def test_a_closed_attempt_that_reaches_a_view_gives_a_friendly_409(make_app):
 
 # Vignettes ---------------------------------------------------------------------------------
 
+
 def _start_run(app, learner):
     from conftest import post_form
+
     response = post_form(learner, "/vignettes/proef-casus/start", {}, token_from="/vignettes/proef-casus")
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
@@ -147,8 +153,11 @@ def _path_scores_match(app, run_id):
             for tag, value in vignette.nodes[step.node_id].choice(step.choice_id).scores.items():
                 totals[tag] += value
         seqs = [s.seq for s in steps]
-        return (run.trust, run.safety, run.referral) == (totals["trust"], totals["safety"], totals["referral"]) \
-            and seqs == list(range(1, len(steps) + 1)), steps
+        return (run.trust, run.safety, run.referral) == (
+            totals["trust"],
+            totals["safety"],
+            totals["referral"],
+        ) and seqs == list(range(1, len(steps) + 1)), steps
 
 
 def test_two_choices_at_the_same_node_record_one(app, learner):
@@ -213,8 +222,11 @@ def test_choices_posted_at_once_over_http(make_app):
         codes = []
 
         def post(position):  # the form posts a choice's position in the run's shown order
-            codes.append(client.post(f"/vignettes/run/{run_id}", data={
-                "node": start.id, "choice": position, "csrf_token": token}).status_code)
+            codes.append(
+                client.post(
+                    f"/vignettes/run/{run_id}", data={"node": start.id, "choice": position, "csrf_token": token}
+                ).status_code
+            )
 
         threads = [threading.Thread(target=post, args=(p,)) for p in ("1", "2") * 2]
         for t in threads:

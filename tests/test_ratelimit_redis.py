@@ -3,6 +3,7 @@
 Each app built here stands for a worker process (a new app re-initialises the limiter with a new
 storage connection, as a respawned worker does). Uses Redis database 4 on 127.0.0.1:6379.
 """
+
 import socket
 
 import pytest
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.skipif(not _redis_up(), reason="no Redis server on 127.
 @pytest.fixture
 def redis_db():
     import redis
+
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
     yield client
@@ -62,6 +64,7 @@ def test_account_throttle_is_shared_through_redis(make_app, redis_db):
     second = make_app(RATELIMIT_STORAGE_URI=REDIS_URL)
     other = second.test_client()
     token = get_token(other, "/login")
-    response = other.post("/login", data={"email": "leerling@example.org", "password": "fout-fout-fout",
-                                          "csrf_token": token})
+    response = other.post(
+        "/login", data={"email": "leerling@example.org", "password": "fout-fout-fout", "csrf_token": token}
+    )
     assert response.status_code == 429 and "Wacht" in response.get_data(as_text=True)

@@ -1,6 +1,7 @@
 """Reference data (referral map, paths, glossary, confidence scale, source lists) and the JAC/CAW
 leaflet (/folder, /folder.pdf): the loader refuses bad data with path:line; pages as a visitor or a
 learner sees them."""
+
 import io
 import re
 import shutil
@@ -55,28 +56,41 @@ def pdf_text(data: bytes) -> str:
 
 # --- referral map -------------------------------------------------------------------------------
 
+
 def test_phone_without_contact_source_is_refused(content):
     orgs = content / "reference/organisations.yaml"
     edit(orgs, "    contact_source: https://www.druglijn.be/over-ons/werking\n", "")
     assert problems_for(content) == [
-        "content/reference/organisations.yaml:12: phone number without 'contact_source' (the URL of the page that states it)"]
+        "content/reference/organisations.yaml:12: phone number without 'contact_source' (the URL of the page "
+        "that states it)"
+    ]
 
 
 def test_email_needs_a_source_and_url_must_be_https(content):
     orgs = content / "reference/organisations.yaml"
-    edit(orgs, "    offer: Drughulp in Nederland.\n",
-         "    offer: Drughulp in Nederland.\n    email: info@example.org\n    url: http://example.org\n")
+    edit(
+        orgs,
+        "    offer: Drughulp in Nederland.\n",
+        "    offer: Drughulp in Nederland.\n    email: info@example.org\n    url: http://example.org\n",
+    )
     assert problems_for(content) == [
-        "content/reference/organisations.yaml:23: e-mail address without 'contact_source' (the URL of the page that states it)",
-        "content/reference/organisations.yaml:24: url must be the official website, starting with https://"]
+        "content/reference/organisations.yaml:23: e-mail address without 'contact_source' (the URL of the page "
+        "that states it)",
+        "content/reference/organisations.yaml:24: url must be the official website, starting with https://",
+    ]
 
 
 def test_regions_form_a_tree_and_unknown_parents_fail(content):
     orgs = content / "reference/organisations.yaml"
-    edit(orgs, "regions: {vlaanderen: Vlaanderen, brussel: Brussel, nederland: Nederland}",
-         "regions:\n  vlaanderen: Vlaanderen\n  brussel: Brussel\n  nederland: Nederland\n"
-         "  gent: {name: Gent, in: oost-vlaanderen}")
-    assert problems_for(content) == ["content/reference/organisations.yaml:5: region 'gent' lies in unknown region 'oost-vlaanderen'"]
+    edit(
+        orgs,
+        "regions: {vlaanderen: Vlaanderen, brussel: Brussel, nederland: Nederland}",
+        "regions:\n  vlaanderen: Vlaanderen\n  brussel: Brussel\n  nederland: Nederland\n"
+        "  gent: {name: Gent, in: oost-vlaanderen}",
+    )
+    assert problems_for(content) == [
+        "content/reference/organisations.yaml:5: region 'gent' lies in unknown region 'oost-vlaanderen'"
+    ]
 
 
 def test_a_province_shows_its_own_services_and_the_flemish_and_national_ones(real_course):
@@ -98,13 +112,22 @@ def test_every_shipped_contact_detail_names_the_page_it_comes_from(real_course):
             assert org.url.startswith("https://"), org.id
         if org.phone or org.email:
             assert org.contact_source, org.id
-            assert org.contact_source.startswith("https://") or re.match(r"^\d{3}_[0-9a-f]{16}\.txt$", org.contact_source), org.id
+            assert org.contact_source.startswith("https://") or re.match(
+                r"^\d{3}_[0-9a-f]{16}\.txt$", org.contact_source
+            ), org.id
             if seeds and not org.contact_source.startswith("https://"):
                 assert org.contact_source in seeds, org.id
     belgian = [o for o in orgs if o.country == "BE"]
     assert sum(1 for o in belgian if o.url) >= 14
     zsg = [o for o in belgian if o.id.startswith("zsg-")]
-    assert {r for o in zsg for r in o.regions} >= {"oost-vlaanderen", "west-vlaanderen", "antwerpen", "limburg", "vlaams-brabant", "brussel"}
+    assert {r for o in zsg for r in o.regions} >= {
+        "oost-vlaanderen",
+        "west-vlaanderen",
+        "antwerpen",
+        "limburg",
+        "vlaams-brabant",
+        "brussel",
+    }
 
 
 def test_referral_map_page_filters_by_province_and_links_the_contact_page(real_app):
@@ -119,6 +142,7 @@ def test_referral_map_page_filters_by_province_and_links_the_contact_page(real_a
 
 # --- paths, glossary, confidence scale, source lists --------------------------------------------------------
 
+
 def test_paths_include_harm_reduction_and_consent(real_course):
     assert "schadebeperking" in real_course.path("drughulpverlening").modules
     assert "consent" in real_course.path("seksuele-gezondheid").modules
@@ -132,7 +156,13 @@ def test_glossary_uses_the_course_terms(real_course):
     assert "poes" not in terms["3-mmc"].synonyms
     assert "Mainline" in terms["chems-fr"].definition_html and "chems fr" not in terms["appcodes"].link_forms
     everything = " ".join(t.term + " " + t.definition_html + " " + " ".join(t.synonyms) for t in real_course.glossary)
-    for wrong in ("verdovende middelen", "drugdienst", "Drugdienst", "centrum voor seksuele gezondheid", "harm-reductiondienst"):
+    for wrong in (
+        "verdovende middelen",
+        "drugdienst",
+        "Drugdienst",
+        "centrum voor seksuele gezondheid",
+        "harm-reductiondienst",
+    ):
         assert wrong not in everything, wrong
 
 
@@ -151,7 +181,9 @@ def test_confidence_statement_without_label_or_with_a_used_one_fails(content):
     edit(content / "quizzes/confidence.yaml", "label: Druggebruik bevragen, ", "")
     assert problems_for(content) == ["content/quizzes/confidence.yaml:4: missing field 'label'"]
     edit(content / "quizzes/confidence.yaml", "{id: conf-drugs, ", "{id: conf-drugs, label: Seksueel gedrag bevragen, ")
-    assert problems_for(content) == ["content/quizzes/confidence.yaml:4: label 'Seksueel gedrag bevragen' is already used by 'conf-seks'"]
+    assert problems_for(content) == [
+        "content/quizzes/confidence.yaml:4: label 'Seksueel gedrag bevragen' is already used by 'conf-seks'"
+    ]
 
 
 def test_source_list_shows_readable_references(real_app):
@@ -166,31 +198,61 @@ def test_source_list_shows_readable_references(real_app):
 
 # --- the leaflet: loader ------------------------------------------------------------------------------
 
+
 def test_section_list_takes_the_nth_list_without_citations():
-    html = ('<p>x</p><ul><li><strong>Een.</strong> tekst<sup class="cite">[<a href="/s#b">1</a>]</sup></li>'
-            '<li>twee</li></ul><ol><li>drie</li></ol>')
+    html = (
+        '<p>x</p><ul><li><strong>Een.</strong> tekst<sup class="cite">[<a href="/s#b">1</a>]</sup></li>'
+        "<li>twee</li></ul><ol><li>drie</li></ol>"
+    )
     first = section_list(html, 1)
     assert [i.text for i in first] == ["Een. tekst", "twee"] and "cite" not in first[0].html
     assert [i.text for i in section_list(html, 2)] == ["drie"]
     assert section_list(html, 3) is None
 
 
-@pytest.mark.parametrize("old, new, problem", [
-    ("    glossary: tina\n", "    glossary: onbekend\n", "reference/leaflet.yaml:7: unknown glossary term 'onbekend'"),
-    ("numbers: [1]", "numbers: [4]", "reference/leaflet.yaml:10: module 'proef' has no take-away 4 (it has 1)"),
-    ("    organisations: [proeforg]\n", "    organisations: [proeforg, weg]\n",
-     "reference/leaflet.yaml:19: unknown organisation 'weg' (not in reference/organisations.yaml)"),
-    ("    organisations: [proeforg]\n", "    organisations: [nl-org]\n",
-     "reference/leaflet.yaml:19: organisation 'nl-org' is not Belgian; the leaflet lists Belgian addresses"),
-    ("    takeaways: {module: proef, numbers: [1]}\n", "    section: {module: proef, id: derde}\n",
-     "reference/leaflet.yaml:10: module 'proef' has no section 'derde'"),
-    ("    takeaways: {module: proef, numbers: [1]}\n", "    section: {module: proef, id: eerste}\n",
-     "reference/leaflet.yaml:10: section 'proef#eerste' has no list 1"),
-    ("    sources:\n      - {title: Eerste hulp, publisher: Rode Kruis-Vlaanderen, url: \"https://example.org/eerste-hulp\", checked: 2026-12-01}\n",
-     "", "reference/leaflet.yaml:11: a block with its own items needs 'sources' (title, publisher, url, checked)"),
-    ("    glossary: tina\n", "    glossary: tina\n    organisations: [proeforg]\n",
-     "reference/leaflet.yaml:5: a block needs exactly one of: glossary, takeaways, section, items, organisations"),
-])
+@pytest.mark.parametrize(
+    "old, new, problem",
+    [
+        (
+            "    glossary: tina\n",
+            "    glossary: onbekend\n",
+            "reference/leaflet.yaml:7: unknown glossary term 'onbekend'",
+        ),
+        ("numbers: [1]", "numbers: [4]", "reference/leaflet.yaml:10: module 'proef' has no take-away 4 (it has 1)"),
+        (
+            "    organisations: [proeforg]\n",
+            "    organisations: [proeforg, weg]\n",
+            "reference/leaflet.yaml:19: unknown organisation 'weg' (not in reference/organisations.yaml)",
+        ),
+        (
+            "    organisations: [proeforg]\n",
+            "    organisations: [nl-org]\n",
+            "reference/leaflet.yaml:19: organisation 'nl-org' is not Belgian; the leaflet lists Belgian addresses",
+        ),
+        (
+            "    takeaways: {module: proef, numbers: [1]}\n",
+            "    section: {module: proef, id: derde}\n",
+            "reference/leaflet.yaml:10: module 'proef' has no section 'derde'",
+        ),
+        (
+            "    takeaways: {module: proef, numbers: [1]}\n",
+            "    section: {module: proef, id: eerste}\n",
+            "reference/leaflet.yaml:10: section 'proef#eerste' has no list 1",
+        ),
+        (
+            "    sources:\n      - {title: Eerste hulp, publisher: Rode Kruis-Vlaanderen,"
+            ' url: "https://example.org/eerste-hulp", checked: 2026-12-01}\n',
+            "",
+            "reference/leaflet.yaml:11: a block with its own items needs 'sources' (title, publisher, url, checked)",
+        ),
+        (
+            "    glossary: tina\n",
+            "    glossary: tina\n    organisations: [proeforg]\n",
+            "reference/leaflet.yaml:5: a block needs exactly one of: glossary, takeaways, section, items, "
+            "organisations",
+        ),
+    ],
+)
 def test_leaflet_names_what_does_not_exist(content, old, new, problem):
     edit(content / "reference/leaflet.yaml", old, new)
     assert problems_for(content) == [f"content/{problem}"]
@@ -215,6 +277,7 @@ def test_shipped_leaflet_is_built_from_the_basis_module(real_course):
 
 
 # --- the leaflet: pages ---------------------------------------------------------------------------------
+
 
 def test_folder_pdf_has_first_aid_and_belgian_addresses(real_app, real_course):
     response = real_app.test_client().get("/folder.pdf")
@@ -270,6 +333,7 @@ def test_leaflet_service_refuses_a_region_outside_belgium(real_course):
 
 def test_trainer_finds_the_leaflet_on_the_cohort_page(app, trainer):
     from test_trainer import create_cohort
+
     cohort_id, _ = create_cohort(trainer)
     page = trainer.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
     assert 'href="/folder"' in page

@@ -10,6 +10,7 @@ Runs in the PostgreSQL pass of ``scripts/test.sh`` (it needs ``ELEARN_TEST_DATAB
 select it alone with ``pytest -m reliability``. Bounded: the learners stop after DEADLINE
 seconds and the test fails if any of them has not finished.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -31,8 +32,10 @@ from helpers import question_ids_in_order, right_answer, wrong_answer
 
 pytestmark = [
     pytest.mark.reliability,
-    pytest.mark.skipif(not (PG_URL or "").startswith("postgresql"),
-                       reason="needs PostgreSQL: set ELEARN_TEST_DATABASE_URL (scripts/test.sh does when a server answers)"),
+    pytest.mark.skipif(
+        not (PG_URL or "").startswith("postgresql"),
+        reason="needs PostgreSQL: set ELEARN_TEST_DATABASE_URL (scripts/test.sh does when a server answers)",
+    ),
 ]
 
 LEARNERS = 100
@@ -97,18 +100,40 @@ def _retry(action, deadline: float):
 def server(make_app, tmp_path):
     """A migrated PostgreSQL database with the learners, and gunicorn serving it."""
     from conftest import make_user
+
     app = make_app()
     for i in range(LEARNERS):
         make_user(app, email=f"r{i}@example.org", name=f"Leerling {i}")
     port = _free_port()
-    env = dict(os.environ, ELEARN_DATABASE_URL=PG_URL, ELEARN_CONTENT_DIR=FIXTURE_CONTENT,
-               ELEARN_SECRET_KEY="reliability-test-secret", ELEARN_INSTANCE_PATH=str(tmp_path / "gunicorn"),
-               ELEARN_RATELIMIT_ENABLED="0")  # 120 learners share one address
+    env = dict(
+        os.environ,
+        ELEARN_DATABASE_URL=PG_URL,
+        ELEARN_CONTENT_DIR=FIXTURE_CONTENT,
+        ELEARN_SECRET_KEY="reliability-test-secret",
+        ELEARN_INSTANCE_PATH=str(tmp_path / "gunicorn"),
+        ELEARN_RATELIMIT_ENABLED="0",
+    )  # 120 learners share one address
     gunicorn = Path(sys.executable).parent / "gunicorn"
     log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 - closed after the server stops
-    proc = subprocess.Popen([str(gunicorn), "-w", str(WORKERS), "--threads", "4", "-b", f"127.0.0.1:{port}",
-                             "--timeout", "60", "--log-level", "warning", "elearn:create_app()"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=log)
+    proc = subprocess.Popen(
+        [
+            str(gunicorn),
+            "-w",
+            str(WORKERS),
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+            "elearn:create_app()",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
     try:
         for _ in range(300):
             try:
@@ -137,7 +162,7 @@ def _workers(master: int) -> list[int]:
 def test_learners_lose_no_answer_when_a_worker_dies(server):
     app, port, proc = server
     deadline = time.monotonic() + DEADLINE
-    believed: dict[int, dict] = {}   # attempt id -> {question id: response form data} the learner was told saved
+    believed: dict[int, dict] = {}  # attempt id -> {question id: response form data} the learner was told saved
     submitted: set[int] = set()
     errors: list[str] = []
     saves = [0]
@@ -147,12 +172,15 @@ def test_learners_lose_no_answer_when_a_worker_dies(server):
         rng = random.Random(i)
         browser = Browser(port)
         try:
+
             def log_in():
                 token = browser.token("/login")
-                status, headers, _ = browser.request("POST", "/login", {
-                    "email": f"r{i}@example.org", "password": PASSWORD, "csrf_token": token})
+                status, headers, _ = browser.request(
+                    "POST", "/login", {"email": f"r{i}@example.org", "password": PASSWORD, "csrf_token": token}
+                )
                 if status != 302 or "/login" in headers["Location"]:
                     raise ConnectionError(f"login {status}")
+
             _retry(log_in, deadline)
 
             def start():
@@ -166,6 +194,7 @@ def test_learners_lose_no_answer_when_a_worker_dies(server):
                 if status != 302 or not match:
                     raise ConnectionError(f"start {status}")
                 return int(match.group(1))
+
             attempt_id = _retry(start, deadline)
             with lock:
                 believed[attempt_id] = {}
@@ -173,8 +202,9 @@ def test_learners_lose_no_answer_when_a_worker_dies(server):
 
             def save(number, question, form):
                 token = browser.token(f"/attempt/{attempt_id}/{number}")
-                status, headers, _ = browser.request("POST", f"/attempt/{attempt_id}/{number}",
-                                                     {**form, "csrf_token": token})
+                status, headers, _ = browser.request(
+                    "POST", f"/attempt/{attempt_id}/{number}", {**form, "csrf_token": token}
+                )
                 if status >= 500:
                     raise ConnectionError(f"save {status}")
                 if status == 302 and not headers["Location"].endswith("/review"):
@@ -223,6 +253,7 @@ def test_learners_lose_no_answer_when_a_worker_dies(server):
     from elearn.extensions import db
     from elearn.models import AttemptAnswer, QuizAttempt
     from elearn.quiz.types import score_attempt
+
     quiz = app.extensions["course"].quizzes["proef"]
     with app.app_context():
         attempts = {a.id: a for a in db.session.query(QuizAttempt).all()}
@@ -233,10 +264,11 @@ def test_learners_lose_no_answer_when_a_worker_dies(server):
         stored[row.attempt_id][row.question_id] = row.response
     assert len(attempts) == LEARNERS and set(believed) == set(attempts)
     import json
+
     for attempt_id, answers in believed.items():
         attempt = attempts[attempt_id]
         assert attempt.submitted_at is not None
-        for qid, form in answers.items():
+        for qid in answers:
             assert qid in stored.get(attempt_id, {}), (attempt_id, qid)
         responses = {qid: json.loads(r) for qid, r in stored.get(attempt_id, {}).items()}
         assert attempt.score == score_attempt(quiz.questions, responses, quiz.partial_credit), attempt_id

@@ -1,4 +1,5 @@
 """Property-based tests: arbitrary content and form input never crash; concurrent learners."""
+
 import shutil
 import threading
 
@@ -14,11 +15,24 @@ from elearn.models import AttemptAnswer, QuizAttempt
 yaml_like = st.text(alphabet=st.sampled_from(list("abc:- \n[]{}#'\"|>0123456789éx\t")), max_size=300)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(text=yaml_like, which=st.sampled_from(["quizzes/proef.quiz.yaml", "modules/01-proef.md",
-                                              "quizzes/vignettes/proef-casus.yaml", "reference/glossary.yaml",
-                                              "reference/organisations.yaml", "reference/paths.yaml",
-                                              "quizzes/confidence.yaml", "quizzes/itembank/proef.yaml"]))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    text=yaml_like,
+    which=st.sampled_from(
+        [
+            "quizzes/proef.quiz.yaml",
+            "modules/01-proef.md",
+            "quizzes/vignettes/proef-casus.yaml",
+            "reference/glossary.yaml",
+            "reference/organisations.yaml",
+            "reference/paths.yaml",
+            "quizzes/confidence.yaml",
+            "quizzes/itembank/proef.yaml",
+        ]
+    ),
+)
 def test_loader_never_crashes_on_arbitrary_files(tmp_path_factory, text, which):
     root = tmp_path_factory.mktemp("c") / "content"
     shutil.copytree(FIXTURE_CONTENT, root)
@@ -31,20 +45,47 @@ def test_loader_never_crashes_on_arbitrary_files(tmp_path_factory, text, which):
 
 
 form_values = st.dictionaries(
-    st.sampled_from(["answer", "go", "match-tina", "match-g", "node", "choice", "email", "password", "name",
-                     "confirm", "sector", "organisation", "item_conf-seks", "lang", "code", "reason"]),
+    st.sampled_from(
+        [
+            "answer",
+            "go",
+            "match-tina",
+            "match-g",
+            "node",
+            "choice",
+            "email",
+            "password",
+            "name",
+            "confirm",
+            "sector",
+            "organisation",
+            "item_conf-seks",
+            "lang",
+            "code",
+            "reason",
+        ]
+    ),
     st.one_of(st.text(max_size=40), st.sampled_from(["a", "b", "true", "g", "tina", "extra-0", "start", "nl", "5"])),
-    max_size=6)
+    max_size=6,
+)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=form_values)
 def test_form_handlers_never_give_500(app, learner, data):
     attempt_id = getattr(learner, "_attempt", None) or start_quiz(learner, "proef")
     learner._attempt = attempt_id
     token = get_token(learner, "/modules")
-    for url in (f"/attempt/{attempt_id}/1", f"/attempt/{attempt_id}/2", "/paths/proefpad/confidence/pre",
-                "/trainer/join", "/account", "/language"):
+    for url in (
+        f"/attempt/{attempt_id}/1",
+        f"/attempt/{attempt_id}/2",
+        "/paths/proefpad/confidence/pre",
+        "/trainer/join",
+        "/account",
+        "/language",
+    ):
         response = learner.post(url, data={**data, "csrf_token": token})
         assert response.status_code < 500, (url, data)
     anon = app.test_client()

@@ -4,6 +4,7 @@ A care worker who takes the course must meet each safety point in the module tex
 on it in both parallel forms of the item bank; the JAC vignette's best path must deal with PEP and
 the Zorgcentra na Seksueel Geweld now, not later.
 """
+
 import re
 
 from test_content import REAL_CONTENT
@@ -23,8 +24,19 @@ def _section(course, slug, section_id):
 def test_schadebeperking_teaches_each_safety_point_with_its_source():
     course = load_course(REAL_CONTENT)
     emergency = _section(course, "schadebeperking", "noodsituatie")
-    for needed in ("112", "stabiele zijligging", "ademhaling", "koffie", "koude douche", "uitslapen",
-                   "reanimeren", "schuldig hulpverzuim", "art. 422bis", "nieuwe Strafwetboek", "politie"):
+    for needed in (
+        "112",
+        "stabiele zijligging",
+        "ademhaling",
+        "koffie",
+        "koude douche",
+        "uitslapen",
+        "reanimeren",
+        "schuldig hulpverzuim",
+        "art. 422bis",
+        "nieuwe Strafwetboek",
+        "politie",
+    ):
         assert needed in emergency, needed
     ghb = _section(course, "schadebeperking", "ghb-gbl")
     assert "GBL" in ghb and "sterker" in ghb and "twee uur" in ghb and "alcohol" in ghb
@@ -45,8 +57,17 @@ def test_schadebeperking_teaches_each_safety_point_with_its_source():
 def test_basis_repeats_the_safety_points_briefly():
     course = load_course(REAL_CONTENT)
     text = _section(course, "basis", "veiligheid")
-    for needed in ("112", "stabiele zijligging", "GBL", "twee uur", "pauze", "PEP", "72 uur",
-                   "Zorgcentrum na Seksueel Geweld", "beroepsgeheim"):
+    for needed in (
+        "112",
+        "stabiele zijligging",
+        "GBL",
+        "twee uur",
+        "pauze",
+        "PEP",
+        "72 uur",
+        "Zorgcentrum na Seksueel Geweld",
+        "beroepsgeheim",
+    ):
         assert needed in text, needed
     all_basis = " ".join(_plain(s.html) for s in course.module("basis").sections)
     assert "Vlaamse spelling" not in all_basis  # the spelling paragraph lives in terminologie only

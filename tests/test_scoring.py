@@ -1,4 +1,5 @@
 """Scoring is a pure function: every question type, partial credit and edge cases."""
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -7,10 +8,20 @@ from elearn.quiz.types import InvalidAnswer, question_type, score_attempt, score
 
 
 def q(kind, correct=("a",), n=4, pairs=0):
-    options = tuple(Option(chr(97 + i), "", chr(97 + i) in correct, "fb") for i in range(n)) if kind != "matching" else ()
+    options = (
+        tuple(Option(chr(97 + i), "", chr(97 + i) in correct, "fb") for i in range(n)) if kind != "matching" else ()
+    )
     pair_objs = tuple(Pair(f"p{i}", f"L{i}", f"R{i}", "fb") for i in range(pairs))
-    return Question(id="x", type=kind, objective="o", module="m", prompt_html="", explanation_html="",
-                    options=options, pairs=pair_objs)
+    return Question(
+        id="x",
+        type=kind,
+        objective="o",
+        module="m",
+        prompt_html="",
+        explanation_html="",
+        options=options,
+        pairs=pair_objs,
+    )
 
 
 def test_single():
@@ -22,22 +33,27 @@ def test_single():
 
 
 def test_truefalse():
-    question = Question("t", "truefalse", "o", "m", "", "", options=(Option("true", "", False, ""), Option("false", "", True, "")))
+    question = Question(
+        "t", "truefalse", "o", "m", "", "", options=(Option("true", "", False, ""), Option("false", "", True, ""))
+    )
     assert score_question(question, ["false"]) == 1
     assert score_question(question, ["true"]) == 0
 
 
-@pytest.mark.parametrize("chosen,partial,expected", [
-    (["a", "b"], True, 1.0),
-    (["a"], True, 0.5),
-    (["a", "c"], True, 0.0),       # one right, one wrong
-    (["a", "b", "c"], True, 0.5),  # all right ones plus a wrong one
-    (["a", "b", "c", "d"], True, 0.0),  # everything ticked
-    ([], True, 0.0),
-    (["a"], False, 0.0),
-    (["a", "b"], False, 1.0),
-    (["c", "d"], True, 0.0),  # floored at zero
-])
+@pytest.mark.parametrize(
+    "chosen,partial,expected",
+    [
+        (["a", "b"], True, 1.0),
+        (["a"], True, 0.5),
+        (["a", "c"], True, 0.0),  # one right, one wrong
+        (["a", "b", "c"], True, 0.5),  # all right ones plus a wrong one
+        (["a", "b", "c", "d"], True, 0.0),  # everything ticked
+        ([], True, 0.0),
+        (["a"], False, 0.0),
+        (["a", "b"], False, 1.0),
+        (["c", "d"], True, 0.0),  # floored at zero
+    ],
+)
 def test_multiple(chosen, partial, expected):
     assert score_question(q("multiple", correct=("a", "b")), chosen, partial) == expected
 
@@ -57,6 +73,7 @@ def test_attempt_score_is_mean_percentage_with_unanswered_as_zero():
 
 def test_parse_maps_shown_positions_to_option_ids_and_rejects_others():
     from elearn.quiz.service import ShownQuestion
+
     single, multiple = q("single"), q("multiple")
     # shown in reverse file order: position 1 is the last option of the file
     shown_single = ShownQuestion(single, tuple(reversed(single.options)), ())
@@ -68,12 +85,18 @@ def test_parse_maps_shown_positions_to_option_ids_and_rejects_others():
             question_type(single).parse(shown_single, MultiDict({"answer": bad}))
     with pytest.raises(InvalidAnswer):
         question_type(multiple).parse(shown_multiple, MultiDict([("answer", "1"), ("answer", "1")]))
-    assert question_type(multiple).parse(shown_multiple, MultiDict([("answer", str(n)), ("answer", str(n - 1))])) == ["a", "b"]
+    assert question_type(multiple).parse(shown_multiple, MultiDict([("answer", str(n)), ("answer", str(n - 1))])) == [
+        "a",
+        "b",
+    ]
     matching = q("matching", pairs=2)
     shown_matching = ShownQuestion(matching, (), (("p1", "rechts 1"), ("p0", "rechts 0")))
     with pytest.raises(InvalidAnswer):
         question_type(matching).parse(shown_matching, MultiDict({"match-p0": "p1"}))
-    assert question_type(matching).parse(shown_matching, MultiDict({"match-p0": "1", "match-p1": "2"})) == {"p0": "p1", "p1": "p0"}
+    assert question_type(matching).parse(shown_matching, MultiDict({"match-p0": "1", "match-p1": "2"})) == {
+        "p0": "p1",
+        "p1": "p0",
+    }
     truefalse = q("truefalse")
     shown_tf = ShownQuestion(truefalse, truefalse.options, ())
     assert question_type(truefalse).parse(shown_tf, MultiDict({"answer": "false"})) == ["false"]

@@ -1,4 +1,5 @@
 """Headers, cookies, escaping of user text, throttling, audit log, erasure."""
+
 import datetime
 
 from conftest import PASSWORD, get_token, login, make_user, post_form
@@ -32,8 +33,9 @@ def test_session_cookie_flags(make_app):
     make_user(app)
     client = app.test_client()
     token = get_token(client, "/login")
-    response = client.post("/login", data={"email": "leerling@example.org", "password": PASSWORD,
-                                           "remember": "y", "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": "leerling@example.org", "password": PASSWORD, "remember": "y", "csrf_token": token}
+    )
     cookies = response.headers.getlist("Set-Cookie")
     session = next(c for c in cookies if c.startswith("session="))
     remember = next(c for c in cookies if c.startswith("remember_token="))
@@ -47,6 +49,7 @@ def test_production_config_has_secure_cookies(monkeypatch, tmp_path):
     from conftest import FIXTURE_CONTENT
 
     from elearn import create_app
+
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "CONTENT_DIR": FIXTURE_CONTENT})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 
@@ -76,8 +79,11 @@ def test_user_text_is_escaped_everywhere(app, trainer):
                 assert 'href="javascript:' not in html and 'src="javascript:' not in html
             else:
                 assert payload not in html, (payload, url)
-    response = post_form(trainer, "/trainer/cohorts/new", {"name": PAYLOADS[1], "path_slug": "proefpad",
-                                                            "starts_on": "2026-01-01", "description": PAYLOADS[0]})
+    response = post_form(
+        trainer,
+        "/trainer/cohorts/new",
+        {"name": PAYLOADS[1], "path_slug": "proefpad", "starts_on": "2026-01-01", "description": PAYLOADS[0]},
+    )
     page = trainer.get(response.headers["Location"]).get_data(as_text=True)
     assert PAYLOADS[0] not in page and PAYLOADS[1] not in page
     assert "&lt;script&gt;" in page
@@ -86,9 +92,21 @@ def test_user_text_is_escaped_everywhere(app, trainer):
 def test_revocation_reason_is_escaped_on_verify_page(app, client):
     uid = make_user(app)
     with app.app_context():
-        db.session.add(Certificate(code="QQQQ-WWWW-EEEE-RRRR", user_id=uid, path_slug="proefpad", learner_name=PAYLOADS[1],
-                                   path_title="Proeftraject", hours=1, completed_on=datetime.date(2026, 1, 1), issuer="K",
-                                   content_version="x", revoked_at=datetime.datetime(2026, 2, 1), revoked_reason=PAYLOADS[0]))
+        db.session.add(
+            Certificate(
+                code="QQQQ-WWWW-EEEE-RRRR",
+                user_id=uid,
+                path_slug="proefpad",
+                learner_name=PAYLOADS[1],
+                path_title="Proeftraject",
+                hours=1,
+                completed_on=datetime.date(2026, 1, 1),
+                issuer="K",
+                content_version="x",
+                revoked_at=datetime.datetime(2026, 2, 1),
+                revoked_reason=PAYLOADS[0],
+            )
+        )
         db.session.commit()
     html = client.get("/verify/QQQQ-WWWW-EEEE-RRRR").get_data(as_text=True)
     assert "Ingetrokken" in html
@@ -98,9 +116,19 @@ def test_revocation_reason_is_escaped_on_verify_page(app, client):
 def test_verify_page_shows_no_email_and_unknown_is_404(app, client):
     uid = make_user(app)
     with app.app_context():
-        db.session.add(Certificate(code="ZZZZ-XXXX-CCCC-VVVV", user_id=uid, path_slug="proefpad", learner_name="Lea Leerling",
-                                   path_title="Proeftraject", hours=1, completed_on=datetime.date(2026, 1, 1), issuer="K",
-                                   content_version="x"))
+        db.session.add(
+            Certificate(
+                code="ZZZZ-XXXX-CCCC-VVVV",
+                user_id=uid,
+                path_slug="proefpad",
+                learner_name="Lea Leerling",
+                path_title="Proeftraject",
+                hours=1,
+                completed_on=datetime.date(2026, 1, 1),
+                issuer="K",
+                content_version="x",
+            )
+        )
         db.session.commit()
     html = client.get("/verify/ZZZZ-XXXX-CCCC-VVVV").get_data(as_text=True)
     assert "Geldig" in html and "Lea Leerling" in html and "@" not in html.split("<main")[1].split("</main>")[0]
@@ -132,9 +160,19 @@ def test_role_change_ends_sessions_of_that_user(app, admin, learner):
 
 def test_erasure_anonymises_and_keeps_certificate_verifiable(app, learner):
     with app.app_context():
-        db.session.add(Certificate(code="ERAS-EDAC-COUN-TTTT", user_id=learner.user_id, path_slug="proefpad",
-                                   learner_name="Lea Leerling", path_title="Proeftraject", hours=1,
-                                   completed_on=datetime.date(2026, 1, 1), issuer="K", content_version="x"))
+        db.session.add(
+            Certificate(
+                code="ERAS-EDAC-COUN-TTTT",
+                user_id=learner.user_id,
+                path_slug="proefpad",
+                learner_name="Lea Leerling",
+                path_title="Proeftraject",
+                hours=1,
+                completed_on=datetime.date(2026, 1, 1),
+                issuer="K",
+                content_version="x",
+            )
+        )
         db.session.commit()
     response = post_form(learner, "/account/erase", {"password": PASSWORD, "confirm": "y"}, token_from="/account")
     assert response.status_code == 302
@@ -150,7 +188,9 @@ def test_erasure_anonymises_and_keeps_certificate_verifiable(app, learner):
 
 
 def test_erasure_needs_the_password(learner):
-    response = post_form(learner, "/account/erase", {"password": "verkeerd-wachtwoord", "confirm": "y"}, token_from="/account")
+    response = post_form(
+        learner, "/account/erase", {"password": "verkeerd-wachtwoord", "confirm": "y"}, token_from="/account"
+    )
     assert response.status_code == 400 and "wachtwoord klopt niet" in response.get_data(as_text=True)
     assert learner.get("/modules").status_code == 200
 

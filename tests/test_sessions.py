@@ -1,5 +1,6 @@
 """Logging out ends the session server-side; confirmation links confirm, they do not sign in;
 a guessed-at account waits longer and longer instead of being locked out."""
+
 import re
 
 import pytest
@@ -12,8 +13,7 @@ from elearn.models import AuditEvent
 
 def _remember_login(client, email="leerling@example.org"):
     token = get_token(client, "/login")
-    response = client.post("/login", data={"email": email, "password": PASSWORD, "remember": "y",
-                                           "csrf_token": token})
+    response = client.post("/login", data={"email": email, "password": PASSWORD, "remember": "y", "csrf_token": token})
     assert response.status_code == 302
     return response
 
@@ -59,8 +59,18 @@ def test_logout_keeps_the_visitors_language_and_can_log_in_again(app):
 
 
 def _register(client, email="nieuw@example.org"):
-    return post_form(client, "/register", {"name": "Nina Nieuw", "email": email, "organisation": "CAW",
-                                           "sector": "jeugd-welzijn", "password": PASSWORD, "confirm": PASSWORD})
+    return post_form(
+        client,
+        "/register",
+        {
+            "name": "Nina Nieuw",
+            "email": email,
+            "organisation": "CAW",
+            "sector": "jeugd-welzijn",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
 
 
 def _verify_link(app):
@@ -97,6 +107,7 @@ def test_a_signed_in_visitor_stays_who_they_are(app, learner):
 class Clock:
     def __init__(self, monkeypatch):
         import time
+
         self.now = time.time()
         monkeypatch.setattr(ratelimit, "clock", lambda: self.now)
 
@@ -163,19 +174,23 @@ def test_wait_is_written_in_the_users_language(app):
         assert ratelimit.format_wait(3 * 3600) == "3 uur"
     with app.test_request_context(headers={"Accept-Language": "en"}):
         from flask import session
+
         session["lang"] = "en"
         assert ratelimit.format_wait(45) == "45 seconds"
 
 
-@pytest.mark.parametrize("argv,env,workers", [
-    (["gunicorn", "-w", "4", "elearn:create_app()"], {}, 4),
-    (["/x/bin/gunicorn", "--workers=3", "app"], {}, 3),
-    (["/x/bin/gunicorn", "-w2", "app"], {}, 2),
-    (["gunicorn", "app"], {"GUNICORN_CMD_ARGS": "--workers 5"}, 5),
-    (["gunicorn", "app"], {"WEB_CONCURRENCY": "6"}, 6),
-    (["flask", "run"], {}, 1),
-    (["gunicorn", "-w", "many"], {}, 1),
-])
+@pytest.mark.parametrize(
+    "argv,env,workers",
+    [
+        (["gunicorn", "-w", "4", "elearn:create_app()"], {}, 4),
+        (["/x/bin/gunicorn", "--workers=3", "app"], {}, 3),
+        (["/x/bin/gunicorn", "-w2", "app"], {}, 2),
+        (["gunicorn", "app"], {"GUNICORN_CMD_ARGS": "--workers 5"}, 5),
+        (["gunicorn", "app"], {"WEB_CONCURRENCY": "6"}, 6),
+        (["flask", "run"], {}, 1),
+        (["gunicorn", "-w", "many"], {}, 1),
+    ],
+)
 def test_configured_workers(argv, env, workers):
     assert ratelimit.configured_workers(argv, env) == workers
 
@@ -208,8 +223,9 @@ def test_workers_starting_at_once_share_one_secret_key(tmp_path, monkeypatch):
 
     monkeypatch.setattr(config.os, "link", slow_link)
     keys = []
-    threads = [threading.Thread(target=lambda: keys.append(config.instance_secret_key(str(tmp_path))))
-               for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: keys.append(config.instance_secret_key(str(tmp_path)))) for _ in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:

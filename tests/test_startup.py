@@ -1,4 +1,5 @@
 """Start-up keeps the rendered Markdown in the instance folder, so that the next one is faster."""
+
 import json
 import logging
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Paired gain statistics against hand-computed examples."""
+
 import pytest
 
 from elearn.trainer.stats import MIN_PAIRS, paired_gain, t_critical
@@ -63,7 +64,7 @@ def test_t_critical_values():
     assert t_critical(40) == pytest.approx(2.0211, abs=5e-4)
     assert t_critical(60) == pytest.approx(2.0003, abs=5e-4)
     assert t_critical(120) == pytest.approx(1.9799, abs=5e-4)
-    assert t_critical(10 ** 6) == pytest.approx(1.95996, abs=1e-4)
+    assert t_critical(10**6) == pytest.approx(1.95996, abs=1e-4)
     # the expansion joins the table smoothly
     assert t_critical(31) < t_critical(30) and t_critical(31) == pytest.approx(2.0395, abs=5e-4)
     assert t_critical(10, confidence=0.90) == pytest.approx(1.8125, abs=2e-3)
@@ -73,6 +74,7 @@ def test_t_critical_values():
 
 def test_numbers_in_dutch_and_english():
     from elearn.trainer.formatting import number, percent, signed
+
     assert number(1.444, 2, "nl_BE") == "1,44" and number(1.444, 2, "en_GB") == "1.44"
     assert number(1234.56, 1, "nl_BE") == "1.234,6" and number(3, 0, "en_GB") == "3"
     assert number(None) == "–" and signed(None) == "–" and percent(None) == "–"
@@ -84,10 +86,13 @@ def test_numbers_in_dutch_and_english():
 def test_short_labels_are_short_and_distinct():
     from elearn.content.model import ConfidenceItem
     from elearn.trainer.summary import LABEL_CHARS, short_labels
-    items = (ConfidenceItem("a", "Ik voel me zeker genoeg om een cliënt te vragen naar zijn of haar seksuele gedrag."),
-             ConfidenceItem("b", "Ik voel me zeker genoeg om een cliënt te vragen welke middelen hij gebruikt."),
-             ConfidenceItem("c", "Ik voel me zeker genoeg om door te verwijzen.", label="Doorverwijzen"),
-             ConfidenceItem("d", "Ik voel me zeker genoeg om een cliënt te vragen naar zijn of haar grenzen."))
+
+    items = (
+        ConfidenceItem("a", "Ik voel me zeker genoeg om een cliënt te vragen naar zijn of haar seksuele gedrag."),
+        ConfidenceItem("b", "Ik voel me zeker genoeg om een cliënt te vragen welke middelen hij gebruikt."),
+        ConfidenceItem("c", "Ik voel me zeker genoeg om door te verwijzen.", label="Doorverwijzen"),
+        ConfidenceItem("d", "Ik voel me zeker genoeg om een cliënt te vragen naar zijn of haar grenzen."),
+    )
     labels = short_labels(items)
     assert labels["c"] == "Doorverwijzen"  # the content's own label
     assert labels["b"] == "Een cliënt te vragen welke middelen…"  # common opening dropped, cut at a word
@@ -100,9 +105,12 @@ def test_short_labels_are_short_and_distinct():
 def test_confidence_label_is_parsed_and_checked():
     from elearn.content.reference import parse_confidence
     from elearn.content.yamlsource import parse_yaml
-    text = ("scale: {min: 1, max: 5, low: laag, high: hoog}\nitems:\n"
-            "  - {id: conf-a, text: Ik durf iets., label: Iets durven}\n"
-            "  - id: conf-b\n    text: Ik durf iets anders.\n    label: " + "x" * 40 + "\n")
+
+    text = (
+        "scale: {min: 1, max: 5, low: laag, high: hoog}\nitems:\n"
+        "  - {id: conf-a, text: Ik durf iets., label: Iets durven}\n"
+        "  - id: conf-b\n    text: Ik durf iets anders.\n    label: " + "x" * 40 + "\n"
+    )
     problems = []
     scale = parse_confidence(parse_yaml(text, "c.yaml")[0], "c.yaml", problems)
     assert scale.items[0].label == "Iets durven"
@@ -111,6 +119,7 @@ def test_confidence_label_is_parsed_and_checked():
 
 def test_audit_labels():
     from elearn.admin.labels import event_details, event_label
+
     assert event_label("login.succeeded") == "Aangemeld" and event_label("something.new") == "something.new"
     assert event_details("role.changed", "learner -> trainer") == "Deelnemer → Opleider"
     assert event_details("role.changed", "learner -> wizard") == "learner -> wizard"
@@ -121,10 +130,18 @@ def test_audit_labels():
 def test_confidence_gains_per_statement_and_overall():
     from elearn.content.model import ConfidenceItem, ConfidenceScale
     from elearn.trainer.summary import confidence_gains
+
     scale = ConfidenceScale(1, 5, "laag", "hoog", (ConfidenceItem("a", "A"), ConfidenceItem("b", "B")))
-    rows = [(1, "pre", "a", 2), (1, "pre", "b", 4), (1, "post", "a", 4), (1, "post", "b", 4),
-            (2, "pre", "a", 1), (2, "pre", "b", 1), (2, "post", "gone", 5),  # a statement no longer in the scale
-            (3, "post", "a", 5)]
+    rows = [
+        (1, "pre", "a", 2),
+        (1, "pre", "b", 4),
+        (1, "post", "a", 4),
+        (1, "post", "b", 4),
+        (2, "pre", "a", 1),
+        (2, "pre", "b", 1),
+        (2, "post", "gone", 5),  # a statement no longer in the scale
+        (3, "post", "a", 5),
+    ]
     overall, per = confidence_gains(scale, rows)
     # learner 1: mean 3 -> 4; learner 2 has no (known) answers at the end, learner 3 none at the start
     assert overall.n == 1 and overall.mean_pre == 3 and overall.mean_post == 4 and overall.only_pre == 1
@@ -134,4 +151,5 @@ def test_confidence_gains_per_statement_and_overall():
 
 def test_percent_in_other_locales_uses_cldr():
     from elearn.trainer.formatting import percent
+
     assert percent(12.4, "de_DE") == "12\u00a0%" and percent(12.4, "ja_JP") == "12%"

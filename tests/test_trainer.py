@@ -1,4 +1,5 @@
 """Cohorts, invitations, dashboard, summary and exports over HTTP; query counts at scale."""
+
 import csv
 import datetime
 import io
@@ -25,8 +26,11 @@ from elearn.models import (
 
 
 def create_cohort(trainer, name="Vorming Gent", path="proefpad"):
-    response = post_form(trainer, "/trainer/cohorts/new", {"name": name, "path_slug": path, "starts_on": "2026-11-01",
-                                                            "ends_on": "2026-12-31", "description": "Najaar"})
+    response = post_form(
+        trainer,
+        "/trainer/cohorts/new",
+        {"name": name, "path_slug": path, "starts_on": "2026-11-01", "ends_on": "2026-12-31", "description": "Najaar"},
+    )
     assert response.status_code == 302
     cohort_id = int(re.search(r"/trainer/cohorts/(\d+)", response.headers["Location"]).group(1))
     page = trainer.get(f"/trainer/cohorts/{cohort_id}/manage").get_data(as_text=True)
@@ -65,12 +69,19 @@ def test_dashboard_is_compact_sorted_and_formatted_in_both_languages(app, traine
     fill_confidence(learner, app, "proefpad", "post", 4)
     page = trainer.get(f"/trainer/cohorts/{cohort_id}?sort=activity&desc=1").get_data(as_text=True)
     # the sorted column says so to screen readers; the others do not
-    assert page.count("aria-sort=") == 1 and re.search(r'<th scope="col" aria-sort="descending"><a [^>]*>Laatst actief', page)
+    assert page.count("aria-sort=") == 1 and re.search(
+        r'<th scope="col" aria-sort="descending"><a [^>]*>Laatst actief', page
+    )
     # every remove button has its own accessible name
-    names = re.findall(r'<button type="submit" class="link-button">Verwijderen<span class="sr-only"> (.*?)</span>', page)
+    names = re.findall(
+        r'<button type="submit" class="link-button">Verwijderen<span class="sr-only"> (.*?)</span>', page
+    )
     assert sorted(names) == ["uit de groep: Ander Persoon", "uit de groep: Lea Leerling"]
     # full names on hover, module titles behind a short key, numbers in Dutch
-    assert 'title="Lea Leerling · JAC Gent"' in page and '<abbr title="Proefmodule">M1</abbr> <span lang="nl">Proefmodule</span>' in page
+    assert (
+        'title="Lea Leerling · JAC Gent"' in page
+        and '<abbr title="Proefmodule">M1</abbr> <span lang="nl">Proefmodule</span>' in page
+    )
     assert "0\u00a0% → 100\u00a0%" in page and "2,0 → 4,0" in page
     assert "<caption" in page and "Acties</th>" in page
     ascending = trainer.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
@@ -79,7 +90,7 @@ def test_dashboard_is_compact_sorted_and_formatted_in_both_languages(app, traine
     post_form(trainer, "/language", {"lang": "en", "next": "/trainer/cohorts"}, token_from="/trainer/cohorts")
     page = trainer.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
     assert "0% → 100%" in page and "2.0 → 4.0" in page
-    assert "Remove<span class=\"sr-only\"> from the group: Lea Leerling</span>" in page
+    assert 'Remove<span class="sr-only"> from the group: Lea Leerling</span>' in page
 
 
 def test_join_refusals(app, trainer, learner, other_learner):
@@ -94,14 +105,19 @@ def test_join_refusals(app, trainer, learner, other_learner):
 
 def test_renewed_code_revokes_the_old_one(app, trainer, learner):
     cohort_id, code = create_cohort(trainer)
-    post_form(trainer, f"/trainer/cohorts/{cohort_id}/invite/renew", {}, token_from=f"/trainer/cohorts/{cohort_id}/manage")
+    post_form(
+        trainer, f"/trainer/cohorts/{cohort_id}/invite/renew", {}, token_from=f"/trainer/cohorts/{cohort_id}/manage"
+    )
     assert join(learner, code).status_code == 400
 
 
 def test_expired_code(app, trainer, learner):
     cohort_id, code = create_cohort(trainer)
     today = utcnow().date().isoformat()
-    assert post_form(trainer, f"/trainer/cohorts/{cohort_id}/manage", {"expires_on": today, "seat_limit": ""}).status_code == 302
+    assert (
+        post_form(trainer, f"/trainer/cohorts/{cohort_id}/manage", {"expires_on": today, "seat_limit": ""}).status_code
+        == 302
+    )
     with app.app_context():  # the day passes
         cohort = db.session.get(Cohort, cohort_id)
         cohort.invite_expires_at = utcnow() - datetime.timedelta(minutes=1)
@@ -129,8 +145,11 @@ def test_join_link_prefills_code(trainer, learner):
 
 
 def test_cohort_form_keeps_input_on_error(trainer):
-    response = post_form(trainer, "/trainer/cohorts/new", {"name": "Groep X", "path_slug": "proefpad",
-                                                            "starts_on": "2026-11-10", "ends_on": "2026-11-01"})
+    response = post_form(
+        trainer,
+        "/trainer/cohorts/new",
+        {"name": "Groep X", "path_slug": "proefpad", "starts_on": "2026-11-10", "ends_on": "2026-11-01"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "einddatum ligt voor de startdatum" in page and 'value="Groep X"' in page
 
@@ -138,33 +157,54 @@ def test_cohort_form_keeps_input_on_error(trainer):
 def test_second_trainer_gets_404_everywhere(app, trainer, other_trainer, learner):
     cohort_id, code = create_cohort(trainer)
     join(learner, code)
-    for url in (f"/trainer/cohorts/{cohort_id}", f"/trainer/cohorts/{cohort_id}/summary",
-                f"/trainer/cohorts/{cohort_id}/export.csv", f"/trainer/cohorts/{cohort_id}/export.xlsx",
-                f"/trainer/cohorts/{cohort_id}/items.csv", f"/trainer/cohorts/{cohort_id}/manage",
-                f"/trainer/cohorts/{cohort_id}/edit"):
+    for url in (
+        f"/trainer/cohorts/{cohort_id}",
+        f"/trainer/cohorts/{cohort_id}/summary",
+        f"/trainer/cohorts/{cohort_id}/export.csv",
+        f"/trainer/cohorts/{cohort_id}/export.xlsx",
+        f"/trainer/cohorts/{cohort_id}/items.csv",
+        f"/trainer/cohorts/{cohort_id}/manage",
+        f"/trainer/cohorts/{cohort_id}/edit",
+    ):
         assert other_trainer.get(url).status_code == 404, url
     token = get_token(other_trainer, "/trainer/cohorts")
-    for url in (f"/trainer/cohorts/{cohort_id}/invite/renew", f"/trainer/cohorts/{cohort_id}/trainers",
-                f"/trainer/cohorts/{cohort_id}/members/{learner.user_id}/remove"):
+    for url in (
+        f"/trainer/cohorts/{cohort_id}/invite/renew",
+        f"/trainer/cohorts/{cohort_id}/trainers",
+        f"/trainer/cohorts/{cohort_id}/members/{learner.user_id}/remove",
+    ):
         assert other_trainer.post(url, data={"csrf_token": token, "email": "x@example.org"}).status_code == 404, url
     assert "Vorming Gent" not in other_trainer.get("/trainer/cohorts").get_data(as_text=True)
 
 
 def test_learner_gets_403_on_trainer_pages(trainer, learner):
     cohort_id, _code = create_cohort(trainer)
-    for url in ("/trainer/cohorts", "/trainer/cohorts/new", f"/trainer/cohorts/{cohort_id}",
-                f"/trainer/cohorts/{cohort_id}/summary", f"/trainer/cohorts/{cohort_id}/export.csv"):
+    for url in (
+        "/trainer/cohorts",
+        "/trainer/cohorts/new",
+        f"/trainer/cohorts/{cohort_id}",
+        f"/trainer/cohorts/{cohort_id}/summary",
+        f"/trainer/cohorts/{cohort_id}/export.csv",
+    ):
         assert learner.get(url).status_code == 403, url
 
 
 def test_co_trainer_and_remove_member(app, trainer, other_trainer, learner):
     cohort_id, code = create_cohort(trainer)
     join(learner, code)
-    post_form(trainer, f"/trainer/cohorts/{cohort_id}/trainers", {"email": "trainer2@example.org"},
-              token_from=f"/trainer/cohorts/{cohort_id}/manage")
+    post_form(
+        trainer,
+        f"/trainer/cohorts/{cohort_id}/trainers",
+        {"email": "trainer2@example.org"},
+        token_from=f"/trainer/cohorts/{cohort_id}/manage",
+    )
     assert other_trainer.get(f"/trainer/cohorts/{cohort_id}").status_code == 200
-    post_form(other_trainer, f"/trainer/cohorts/{cohort_id}/members/{learner.user_id}/remove", {},
-              token_from=f"/trainer/cohorts/{cohort_id}")
+    post_form(
+        other_trainer,
+        f"/trainer/cohorts/{cohort_id}/members/{learner.user_id}/remove",
+        {},
+        token_from=f"/trainer/cohorts/{cohort_id}",
+    )
     assert "Lea Leerling" not in trainer.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
 
 
@@ -189,7 +229,7 @@ def test_exports_match_the_filter(app, trainer, learner, other_learner):
 
 def test_export_neutralises_formulas(app, trainer):
     cohort_id, code = create_cohort(trainer)
-    make_user(app, email="f@example.org", name="=HYPERLINK(\"http://x\")")
+    make_user(app, email="f@example.org", name='=HYPERLINK("http://x")')
     client = app.test_client()
     login(client, "f@example.org")
     join(client, code)
@@ -205,7 +245,7 @@ def test_summary_with_one_learner_says_too_few_and_shows_the_pair(app, trainer, 
     take_quiz(learner, app, "post-proefpad", correct=True)
     fill_confidence(learner, app, "proefpad", "post", 5)
     page = trainer.get(f"/trainer/cohorts/{cohort_id}/summary").get_data(as_text=True)
-    assert "<svg" in page and "<title id=\"funnel-title\">" in page
+    assert "<svg" in page and '<title id="funnel-title">' in page
     # one pair: no knowledge or confidence chart, a message saying why, the figures with n = 1
     assert 'id="knowledge-title"' not in page and 'id="confidence-title"' not in page
     assert page.count("Te weinig deelnemers voor een grafiek: 1 deelnemer heeft een meting voor én na") == 2
@@ -235,13 +275,25 @@ def _seed_pairs(app, cohort_id: int, pre: list, post: list, conf_pre=(), conf_po
             for quiz_id, score in (("pre-proefpad", before), ("post-proefpad", post[i] if i < len(post) else None)):
                 if score is None:
                     continue
-                attempt = QuizAttempt(user_id=uid, quiz_id=quiz_id, kind=quiz_id[:3] + "test", seed=1,
-                                      content_version="x", started_at=now, submitted_at=now, score=score, passed=True)
+                attempt = QuizAttempt(
+                    user_id=uid,
+                    quiz_id=quiz_id,
+                    kind=quiz_id[:3] + "test",
+                    seed=1,
+                    content_version="x",
+                    started_at=now,
+                    submitted_at=now,
+                    score=score,
+                    passed=True,
+                )
                 db.session.add(attempt)
                 db.session.flush()
                 for q in course.quizzes[quiz_id].questions:
-                    db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=q.id, response='["a"]',
-                                                 credit=score / 100, saved_at=now))
+                    db.session.add(
+                        AttemptAnswer(
+                            attempt_id=attempt.id, question_id=q.id, response='["a"]', credit=score / 100, saved_at=now
+                        )
+                    )
             for phase, values in (("pre", conf_pre), ("post", conf_post)):
                 if i < len(values):
                     response = SurveyResponse(user_id=uid, path_slug="proefpad", phase=phase, submitted_at=now)
@@ -257,8 +309,14 @@ def test_summary_shows_gain_with_interval_and_effect_size_in_both_languages(app,
     # Hand-computed (see test_stats): differences 20, 15, 10, 20, 5 -> mean 14, sd 6.519,
     # 95 % interval 14 -/+ 2.7764 * 6.519 / sqrt(5) = 5.9 to 22.1, d_z 2.15, Hake (74-60)/(100-60) = 0.35.
     # The sixth learner has only a pre-test and is left out.
-    _seed_pairs(app, cohort_id, pre=[40, 50, 60, 70, 80, 10], post=[60, 65, 70, 90, 85],
-                conf_pre=[2, 3, 2, 4, 3], conf_post=[4, 4, 3, 5, 4])
+    _seed_pairs(
+        app,
+        cohort_id,
+        pre=[40, 50, 60, 70, 80, 10],
+        post=[60, 65, 70, 90, 85],
+        conf_pre=[2, 3, 2, 4, 3],
+        conf_post=[4, 4, 3, 5, 4],
+    )
     page = trainer.get(f"/trainer/cohorts/{cohort_id}/summary").get_data(as_text=True)
     assert 'id="knowledge-title"' in page and 'id="confidence-title"' in page and "Te weinig" not in page
     assert _cells(page, "Hele toets") == ["5", "60,0", "74,0", "+14,0", "+5,9 tot +22,1", "+0,35", "+2,15"]
@@ -287,20 +345,32 @@ def _add_attempt(app, uid: int, quiz_id: str, score: float):
     post-test are stored like this; the quiz pages decide whether a learner may retake)."""
     now = utcnow()
     with app.app_context():
-        attempt = QuizAttempt(user_id=uid, quiz_id=quiz_id, kind=quiz_id[:3] + "test", seed=1, content_version="x",
-                              started_at=now, submitted_at=now, score=score, passed=score >= 70)
+        attempt = QuizAttempt(
+            user_id=uid,
+            quiz_id=quiz_id,
+            kind=quiz_id[:3] + "test",
+            seed=1,
+            content_version="x",
+            started_at=now,
+            submitted_at=now,
+            score=score,
+            passed=score >= 70,
+        )
         db.session.add(attempt)
         db.session.flush()
         for q in app.extensions["course"].quizzes[quiz_id].questions:
-            db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=q.id, response='["a"]',
-                                         credit=score / 100, saved_at=now))
+            db.session.add(
+                AttemptAnswer(
+                    attempt_id=attempt.id, question_id=q.id, response='["a"]', credit=score / 100, saved_at=now
+                )
+            )
         db.session.commit()
 
 
 def test_summary_gain_uses_the_first_attempts(app, trainer, learner):
     cohort_id, code = create_cohort(trainer)
     join(learner, code)
-    take_quiz(learner, app, "pre-proefpad", correct=True)   # first pre-test: 100
+    take_quiz(learner, app, "pre-proefpad", correct=True)  # first pre-test: 100
     _add_attempt(app, learner.user_id, "pre-proefpad", 0)
     take_quiz(learner, app, "post-proefpad", correct=False)  # first post-test: 0
     _add_attempt(app, learner.user_id, "post-proefpad", 100)
@@ -319,15 +389,31 @@ def test_item_analysis_counts_first_responses_only(app, trainer):
     now = utcnow()
     with app.app_context():
         members = [m.user_id for m in db.session.query(CohortMember).filter_by(cohort_id=cohort_id)]
-        for n, uid in enumerate(members):
+        for uid in members:
             for credit in (0.0, 1.0):
-                attempt = QuizAttempt(user_id=uid, quiz_id="proef", kind="module", seed=1, content_version="x",
-                                      started_at=now, submitted_at=now, score=100 * credit, passed=bool(credit))
+                attempt = QuizAttempt(
+                    user_id=uid,
+                    quiz_id="proef",
+                    kind="module",
+                    seed=1,
+                    content_version="x",
+                    started_at=now,
+                    submitted_at=now,
+                    score=100 * credit,
+                    passed=bool(credit),
+                )
                 db.session.add(attempt)
                 db.session.flush()
                 for q in quiz.questions:
-                    db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=q.id,
-                                                 response='["b"]' if not credit else '["a"]', credit=credit, saved_at=now))
+                    db.session.add(
+                        AttemptAnswer(
+                            attempt_id=attempt.id,
+                            question_id=q.id,
+                            response='["b"]' if not credit else '["a"]',
+                            credit=credit,
+                            saved_at=now,
+                        )
+                    )
         db.session.commit()
     page = trainer.get(f"/trainer/cohorts/{cohort_id}/summary").get_data(as_text=True)
     first = quiz.questions[0].id
@@ -343,32 +429,87 @@ def test_item_analysis_counts_first_responses_only(app, trainer):
 def _bulk_cohort(app, size: int):
     """A cohort of ``size`` learners with realistic progress, inserted in bulk."""
     from elearn.trainer.cohorts import create_cohort as make
+
     course = app.extensions["course"]
     now = utcnow()
     with app.app_context():
         owner = db.session.get(User, make_user(app, email=f"owner{size}@example.org", role="trainer"))
-        cohort = make(owner, name=f"Groot {size}", path_slug="proefpad", starts_on=datetime.date(2026, 1, 1),
-                      ends_on=None, description="")
+        cohort = make(
+            owner,
+            name=f"Groot {size}",
+            path_slug="proefpad",
+            starts_on=datetime.date(2026, 1, 1),
+            ends_on=None,
+            description="",
+        )
         db.session.commit()
-        db.session.execute(insert(User), [dict(email=f"u{size}-{i}@example.org", name=f"Deelnemer {i:04d}",
-                                               password_hash="x", organisation="Org", sector="drughulp", role="learner",
-                                               session_version=0, created_at=now) for i in range(size)])
+        db.session.execute(
+            insert(User),
+            [
+                dict(
+                    email=f"u{size}-{i}@example.org",
+                    name=f"Deelnemer {i:04d}",
+                    password_hash="x",
+                    organisation="Org",
+                    sector="drughulp",
+                    role="learner",
+                    session_version=0,
+                    created_at=now,
+                )
+                for i in range(size)
+            ],
+        )
         ids = [u.id for u in db.session.query(User.id).filter(User.email.like(f"u{size}-%"))]
         db.session.execute(insert(CohortMember), [dict(cohort_id=cohort.id, user_id=i, joined_at=now) for i in ids])
-        db.session.execute(insert(SectionRead), [dict(user_id=i, module_slug="proef", section_id=s, content_version="x",
-                                                      read_at=now) for n, i in enumerate(ids) for s in ("eerste", "tweede")[: n % 3]])
+        db.session.execute(
+            insert(SectionRead),
+            [
+                dict(user_id=i, module_slug="proef", section_id=s, content_version="x", read_at=now)
+                for n, i in enumerate(ids)
+                for s in ("eerste", "tweede")[: n % 3]
+            ],
+        )
         quiz = course.quizzes["pre-proefpad"]
-        db.session.execute(insert(QuizAttempt), [dict(user_id=i, quiz_id=quiz.id, kind="pretest", seed=1, content_version="x",
-                                                      started_at=now, submitted_at=now, score=50.0 * (n % 3), passed=True)
-                                                 for n, i in enumerate(ids)])
+        db.session.execute(
+            insert(QuizAttempt),
+            [
+                dict(
+                    user_id=i,
+                    quiz_id=quiz.id,
+                    kind="pretest",
+                    seed=1,
+                    content_version="x",
+                    started_at=now,
+                    submitted_at=now,
+                    score=50.0 * (n % 3),
+                    passed=True,
+                )
+                for n, i in enumerate(ids)
+            ],
+        )
         attempts = dict(db.session.query(QuizAttempt.user_id, QuizAttempt.id).filter(QuizAttempt.quiz_id == quiz.id))
-        db.session.execute(insert(AttemptAnswer), [dict(attempt_id=attempts[i], question_id=q.id, response=json.dumps(["a"]),
-                                                        credit=float(n % 2), saved_at=now)
-                                                   for n, i in enumerate(ids) for q in quiz.questions])
-        db.session.execute(insert(SurveyResponse), [dict(user_id=i, path_slug="proefpad", phase="pre", submitted_at=now) for i in ids])
+        db.session.execute(
+            insert(AttemptAnswer),
+            [
+                dict(
+                    attempt_id=attempts[i],
+                    question_id=q.id,
+                    response=json.dumps(["a"]),
+                    credit=float(n % 2),
+                    saved_at=now,
+                )
+                for n, i in enumerate(ids)
+                for q in quiz.questions
+            ],
+        )
+        db.session.execute(
+            insert(SurveyResponse), [dict(user_id=i, path_slug="proefpad", phase="pre", submitted_at=now) for i in ids]
+        )
         responses = dict(db.session.query(SurveyResponse.user_id, SurveyResponse.id))
-        db.session.execute(insert(SurveyAnswer), [dict(response_id=responses[i], item_id=item.id, value=3)
-                                                  for i in ids for item in course.confidence.items])
+        db.session.execute(
+            insert(SurveyAnswer),
+            [dict(response_id=responses[i], item_id=item.id, value=3) for i in ids for item in course.confidence.items],
+        )
         db.session.commit()
         return cohort.id, owner.email
 
@@ -397,8 +538,10 @@ def test_query_counts_do_not_grow_with_cohort_size(app):
     for cohort_id, owner in ((small_id, small_owner), (big_id, big_owner)):
         client = app.test_client()
         login(client, owner)
-        counts[cohort_id] = [_count_queries(app, client, f"/trainer/cohorts/{cohort_id}{suffix}")
-                             for suffix in ("", "?page=3", "/summary", "/export.csv", "/export.xlsx", "/items.csv")]
+        counts[cohort_id] = [
+            _count_queries(app, client, f"/trainer/cohorts/{cohort_id}{suffix}")
+            for suffix in ("", "?page=3", "/summary", "/export.csv", "/export.xlsx", "/items.csv")
+        ]
     assert counts[small_id] == counts[big_id]
     assert max(counts[big_id]) < 20
     client = app.test_client()

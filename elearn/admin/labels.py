@@ -1,4 +1,5 @@
 """Readable names for the audit log's event codes and details, in the reader's language."""
+
 from __future__ import annotations
 
 import re

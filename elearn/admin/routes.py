@@ -1,4 +1,5 @@
 """Admin pages: users and roles, audit log."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -25,13 +26,21 @@ def users():
     query = select(User).where(User.erased_at.is_(None))
     if q:
         like = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(User.name).like(like), User.email.like(like),
-                                func.lower(User.organisation).like(like)))
+        query = query.where(
+            or_(func.lower(User.name).like(like), User.email.like(like), func.lower(User.organisation).like(like))
+        )
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = page_number(request.args.get("page"), last=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1))
     rows = db.session.scalars(query.order_by(User.name).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("admin/users.html", users=rows, q=q, page=page, total=total,
-                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), form=RoleForm())
+    return render_template(
+        "admin/users.html",
+        users=rows,
+        q=q,
+        page=page,
+        total=total,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        form=RoleForm(),
+    )
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
@@ -51,7 +60,10 @@ def change_role(user_id: int):
         user.role = form.role.data
         user.session_version += 1  # the new role applies from the next login
         db.session.commit()
-        flash(_("De rol van %(name)s is nu %(role)s.", name=user.name, role=dict(form.role.choices)[form.role.data]), "success")
+        flash(
+            _("De rol van %(name)s is nu %(role)s.", name=user.name, role=dict(form.role.choices)[form.role.data]),
+            "success",
+        )
     return redirect(url_for(".users", q=request.args.get("q", "")))
 
 
@@ -63,8 +75,16 @@ def audit_log():
     query = select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.actor_id)
     if event:
         query = query.where(AuditEvent.event == event)
-    events = db.session.execute(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    events = db.session.execute(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
     kinds = db.session.scalars(select(AuditEvent.event).distinct().order_by(AuditEvent.event)).all()
-    return render_template("admin/audit.html", events=events, event=event, kinds=kinds, page=page,
-                           event_label=labels.event_label, event_details=labels.event_details)
+    return render_template(
+        "admin/audit.html",
+        events=events,
+        event=event,
+        kinds=kinds,
+        page=page,
+        event_label=labels.event_label,
+        event_details=labels.event_details,
+    )

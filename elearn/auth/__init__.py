@@ -1,4 +1,5 @@
 """Accounts: registration, login, password reset, profile, data export and erasure."""
+
 from __future__ import annotations
 
 from flask import Flask

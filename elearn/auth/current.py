@@ -13,6 +13,7 @@ The checks are unchanged: a session whose version is not the account's current
 ``session_version`` (password change, role change, logout elsewhere) or whose account was erased
 is not signed in, on the very next request.
 """
+
 from __future__ import annotations
 
 from flask_login import UserMixin

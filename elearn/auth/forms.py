@@ -1,4 +1,5 @@
 """Account forms (Flask-WTF: every form carries a CSRF token)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -27,10 +28,16 @@ PASSWORD_MESSAGES = {
 def _printable_name(form, field):
     """The name goes on the certificate: refuse letters its fonts cannot print."""
     from elearn.certificates import unsupported_characters  # imported on use: keeps start-up fast
+
     bad = unsupported_characters(field.data or "")
     if bad:
-        raise ValidationError(_l("Je attest kan deze tekens niet afdrukken: %(chars)s. Schrijf je naam in Latijnse, "
-                                 "Griekse of Cyrillische letters.", chars=" ".join(bad)))
+        raise ValidationError(
+            _l(
+                "Je attest kan deze tekens niet afdrukken: %(chars)s. Schrijf je naam in Latijnse, "
+                "Griekse of Cyrillische letters.",
+                chars=" ".join(bad),
+            )
+        )
 
 
 def _strong_password(form, field):
@@ -41,11 +48,16 @@ def _strong_password(form, field):
 
 class RegisterForm(FlaskForm):
     name = StringField(_l("Naam (zoals op je attest)"), validators=[DataRequired(), Length(max=120), _printable_name])
-    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(
+        _l("E-mailadres"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
     organisation = StringField(_l("Organisatie"), validators=[Length(max=200)])
     sector = SelectField(_l("Sector"), choices=SECTOR_CHOICES, validators=[DataRequired()])
     password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(), _strong_password])
-    confirm = PasswordField(_l("Herhaal wachtwoord"), validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))])
+    confirm = PasswordField(
+        _l("Herhaal wachtwoord"),
+        validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))],
+    )
     #: a group's invite code, carried from the invite link through confirmation
     invite = HiddenField(validators=[Length(max=40)])
     submit = SubmitField(_l("Account aanmaken"))
@@ -65,7 +77,10 @@ class ForgotForm(FlaskForm):
 
 class ResetForm(FlaskForm):
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(), _strong_password])
-    confirm = PasswordField(_l("Herhaal wachtwoord"), validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))])
+    confirm = PasswordField(
+        _l("Herhaal wachtwoord"),
+        validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))],
+    )
     submit = SubmitField(_l("Wachtwoord instellen"))
 
 
@@ -73,7 +88,10 @@ class ChangePasswordForm(PageForm):
     id_prefix = "pw"
     current = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired()])
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(), _strong_password])
-    confirm = PasswordField(_l("Herhaal wachtwoord"), validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))])
+    confirm = PasswordField(
+        _l("Herhaal wachtwoord"),
+        validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))],
+    )
     submit = SubmitField(_l("Wachtwoord wijzigen"))
 
 

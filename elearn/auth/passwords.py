@@ -1,4 +1,5 @@
 """Password policy: length and a list of common passwords."""
+
 from __future__ import annotations
 
 from functools import lru_cache

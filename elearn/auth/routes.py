@@ -1,4 +1,5 @@
 """Account pages. Messages never reveal whether an e-mail address has an account."""
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,15 @@ account_limit = limiter.limit("5 per minute;30 per hour", key_func=_account_key,
 def _send_verification(user, cohort=None) -> None:
     extra = {"i": cohort.invite_code} if cohort else {}
     link = url_for("auth.verify", token=service.make_token(user, "verify", **extra), _external=True)
-    send_mail(user.email, _l("Bevestig je e-mailadres voor Kruispunt"), "verify", locale=user.locale,
-              name=user.name, link=link, cohort=cohort)
+    send_mail(
+        user.email,
+        _l("Bevestig je e-mailadres voor Kruispunt"),
+        "verify",
+        locale=user.locale,
+        name=user.name,
+        link=link,
+        cohort=cohort,
+    )
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -54,8 +62,13 @@ def register():
     if form.validate_on_submit():
         existing = service.find_user(form.email.data)
         if existing is None:
-            user = service.create_user(form.email.data, form.name.data, form.password.data,
-                                       organisation=form.organisation.data or "", sector=form.sector.data)
+            user = service.create_user(
+                form.email.data,
+                form.name.data,
+                form.password.data,
+                organisation=form.organisation.data or "",
+                sector=form.sector.data,
+            )
             user.locale = session.get("lang") or str(get_locale())
             db.session.flush()
             _send_verification(user, cohort)
@@ -63,8 +76,13 @@ def register():
             session[REGISTERED_KEY] = user.id  # only this browser is signed in on confirmation
         else:
             # Same answer as for a new address; the owner is told by mail instead.
-            send_mail(existing.email, _l("Iemand probeerde een account aan te maken met je e-mailadres"),
-                      "account_exists", locale=existing.locale, forgot_url=url_for("auth.forgot", _external=True))
+            send_mail(
+                existing.email,
+                _l("Iemand probeerde een account aan te maken met je e-mailadres"),
+                "account_exists",
+                locale=existing.locale,
+                forgot_url=url_for("auth.forgot", _external=True),
+            )
         db.session.commit()
         return render_template("auth/check_mail.html", email=form.email.data, cohort=cohort)
     return render_template("auth/register.html", form=form, cohort=cohort)
@@ -117,13 +135,24 @@ def login():
         if user is None:
             db.session.commit()
             if outcome.throttled:
-                flash(_("Er waren te veel mislukte pogingen voor dit e-mailadres. Wacht %(wait)s en probeer dan "
-                        "opnieuw.", wait=format_wait(outcome.wait)), "error")
+                flash(
+                    _(
+                        "Er waren te veel mislukte pogingen voor dit e-mailadres. Wacht %(wait)s en probeer dan "
+                        "opnieuw.",
+                        wait=format_wait(outcome.wait),
+                    ),
+                    "error",
+                )
             else:
                 flash(_("Dat e-mailadres en wachtwoord horen niet bij elkaar."), "error")
                 if outcome.wait:
-                    flash(_("Na meerdere mislukte pogingen moet je nu %(wait)s wachten voor je opnieuw kan "
-                            "proberen.", wait=format_wait(outcome.wait)), "error")
+                    flash(
+                        _(
+                            "Na meerdere mislukte pogingen moet je nu %(wait)s wachten voor je opnieuw kan proberen.",
+                            wait=format_wait(outcome.wait),
+                        ),
+                        "error",
+                    )
             status = 429 if outcome.throttled else 200
             headers = {"Retry-After": str(outcome.wait)} if outcome.throttled else {}
             return render_template("auth/login.html", form=form), status, headers
@@ -210,8 +239,7 @@ def account():
         db.session.commit()
         flash(_("Je gegevens zijn opgeslagen."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, password_form=ChangePasswordForm(),
-                           erase_form=EraseForm())
+    return render_template("auth/account.html", form=form, password_form=ChangePasswordForm(), erase_form=EraseForm())
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -230,8 +258,9 @@ def change_password():
             login_user(current_user._get_current_object())  # keep this session, end all others
             flash(_("Je wachtwoord is gewijzigd."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=ProfileForm(obj=current_user),
-                           password_form=form, erase_form=EraseForm()), 400
+    return render_template(
+        "auth/account.html", form=ProfileForm(obj=current_user), password_form=form, erase_form=EraseForm()
+    ), 400
 
 
 @bp.route("/account/export.json")
@@ -240,8 +269,11 @@ def export():
     data = service.export_user_data(current_user)
     audit.record("data.exported", current_user.id, current_user.email)
     db.session.commit()
-    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
-                    headers={"Content-Disposition": "attachment; filename=kruispunt-mijn-gegevens.json"})
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=kruispunt-mijn-gegevens.json"},
+    )
 
 
 @bp.route("/account/erase", methods=["POST"])
@@ -260,8 +292,9 @@ def erase():
         return redirect(url_for("main.home"))
     if form.is_submitted() and not form.password.errors:
         form.password.errors.append(_("Je wachtwoord klopt niet."))
-    return render_template("auth/account.html", form=ProfileForm(obj=current_user),
-                           password_form=ChangePasswordForm(), erase_form=form), 400
+    return render_template(
+        "auth/account.html", form=ProfileForm(obj=current_user), password_form=ChangePasswordForm(), erase_form=form
+    ), 400
 
 
 @bp.route("/language", methods=["POST"])

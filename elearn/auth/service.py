@@ -1,4 +1,5 @@
 """Account logic: creation, signed single-use tokens, export and erasure."""
+
 from __future__ import annotations
 
 import hashlib
@@ -40,11 +41,25 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def create_user(email: str, name: str, password: str, *, role: str = "learner",
-                organisation: str = "", sector: str = "andere", verified: bool = False) -> User:
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    *,
+    role: str = "learner",
+    organisation: str = "",
+    sector: str = "andere",
+    verified: bool = False,
+) -> User:
     """Add a new user to the session (the caller commits)."""
-    user = User(email=normalise_email(email), name=name.strip(), organisation=organisation.strip(),
-                sector=sector, role=role, email_verified_at=utcnow() if verified else None)
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        organisation=organisation.strip(),
+        sector=sector,
+        role=role,
+        email_verified_at=utcnow() if verified else None,
+    )
     user.set_password(password)
     db.session.add(user)
     return user
@@ -124,6 +139,7 @@ def read_token(token: str, purpose: str, max_age: int) -> User | None:
 
 def export_user_data(user: User) -> dict:
     """Everything stored about ``user``, as JSON-able data (GDPR access and portability)."""
+
     def rows(model, *where):
         return db.session.scalars(select(model).where(*where)).all()
 
@@ -135,37 +151,86 @@ def export_user_data(user: User) -> dict:
     by_attempt: dict[int, list] = {}
     for a in answers:
         by_attempt.setdefault(a.attempt_id, []).append(
-            {"question": a.question_id, "response": json.loads(a.response), "credit": a.credit,
-             "saved_at": dt(a.saved_at)})
+            {
+                "question": a.question_id,
+                "response": json.loads(a.response),
+                "credit": a.credit,
+                "saved_at": dt(a.saved_at),
+            }
+        )
     runs = rows(VignetteRun, VignetteRun.user_id == user.id)
     steps = rows(VignetteStep, VignetteStep.run_id.in_([r.id for r in runs])) if runs else []
     surveys = rows(SurveyResponse, SurveyResponse.user_id == user.id)
     survey_answers = rows(SurveyAnswer, SurveyAnswer.response_id.in_([s.id for s in surveys])) if surveys else []
     memberships = db.session.execute(
-        select(Cohort.name, CohortMember.joined_at).join(CohortMember, CohortMember.cohort_id == Cohort.id)
-        .where(CohortMember.user_id == user.id)).all()
+        select(Cohort.name, CohortMember.joined_at)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(CohortMember.user_id == user.id)
+    ).all()
     return {
-        "profile": {"name": user.name, "email": user.email, "organisation": user.organisation,
-                    "sector": user.sector, "role": user.role, "language": user.locale,
-                    "created_at": dt(user.created_at), "active_path": user.active_path},
-        "reading": [{"module": r.module_slug, "section": r.section_id, "read_at": dt(r.read_at)}
-                    for r in rows(SectionRead, SectionRead.user_id == user.id)],
-        "paths": [{"path": e.path_slug, "started_at": dt(e.started_at), "completed_at": dt(e.completed_at)}
-                  for e in rows(PathEnrollment, PathEnrollment.user_id == user.id)],
-        "quiz_attempts": [{"quiz": a.quiz_id, "kind": a.kind, "started_at": dt(a.started_at),
-                           "submitted_at": dt(a.submitted_at), "score": a.score, "passed": a.passed,
-                           "answers": by_attempt.get(a.id, [])} for a in attempts],
-        "vignettes": [{"vignette": r.vignette_id, "started_at": dt(r.started_at),
-                       "finished_at": dt(r.finished_at), "ending": r.ending_id,
-                       "scores": {"trust": r.trust, "safety": r.safety, "referral": r.referral},
-                       "steps": [{"node": s.node_id, "choice": s.choice_id, "at": dt(s.at)}
-                                 for s in sorted(steps, key=lambda s: s.seq) if s.run_id == r.id]}
-                      for r in runs],
-        "surveys": [{"path": s.path_slug, "phase": s.phase, "submitted_at": dt(s.submitted_at),
-                     "answers": {a.item_id: a.value for a in survey_answers if a.response_id == s.id}}
-                    for s in surveys],
-        "certificates": [{"code": c.code, "path": c.path_title, "completed_on": c.completed_on.isoformat(),
-                          "revoked_at": dt(c.revoked_at)} for c in rows(Certificate, Certificate.user_id == user.id)],
+        "profile": {
+            "name": user.name,
+            "email": user.email,
+            "organisation": user.organisation,
+            "sector": user.sector,
+            "role": user.role,
+            "language": user.locale,
+            "created_at": dt(user.created_at),
+            "active_path": user.active_path,
+        },
+        "reading": [
+            {"module": r.module_slug, "section": r.section_id, "read_at": dt(r.read_at)}
+            for r in rows(SectionRead, SectionRead.user_id == user.id)
+        ],
+        "paths": [
+            {"path": e.path_slug, "started_at": dt(e.started_at), "completed_at": dt(e.completed_at)}
+            for e in rows(PathEnrollment, PathEnrollment.user_id == user.id)
+        ],
+        "quiz_attempts": [
+            {
+                "quiz": a.quiz_id,
+                "kind": a.kind,
+                "started_at": dt(a.started_at),
+                "submitted_at": dt(a.submitted_at),
+                "score": a.score,
+                "passed": a.passed,
+                "answers": by_attempt.get(a.id, []),
+            }
+            for a in attempts
+        ],
+        "vignettes": [
+            {
+                "vignette": r.vignette_id,
+                "started_at": dt(r.started_at),
+                "finished_at": dt(r.finished_at),
+                "ending": r.ending_id,
+                "scores": {"trust": r.trust, "safety": r.safety, "referral": r.referral},
+                "steps": [
+                    {"node": s.node_id, "choice": s.choice_id, "at": dt(s.at)}
+                    for s in sorted(steps, key=lambda s: s.seq)
+                    if s.run_id == r.id
+                ],
+            }
+            for r in runs
+        ],
+        "surveys": [
+            {
+                "path": s.path_slug,
+                "phase": s.phase,
+                "submitted_at": dt(s.submitted_at),
+                "answers": {a.item_id: a.value for a in survey_answers if a.response_id == s.id},
+            }
+            for s in surveys
+        ],
+        "certificates": [
+            {
+                "code": c.code,
+                "path": c.path_title,
+                "completed_on": c.completed_on.isoformat(),
+                "revoked_at": dt(c.revoked_at),
+            }
+            for c in rows(Certificate, Certificate.user_id == user.id)
+        ],
         "cohorts": [{"name": name, "joined_at": dt(joined)} for name, joined in memberships],
     }
 

@@ -3,6 +3,7 @@
 Flask-free: the caller says which keys are the issuer's and how to fetch a status list
 credential (the CLI serves this installation's lists from its database, others over HTTPS).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -44,8 +45,7 @@ def _is_date_time(value) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")),
-                                           format_checker=_formats)
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")), format_checker=_formats)
 
 
 def schema_problems(document) -> list[str]:
@@ -88,8 +88,13 @@ def check_status(document: dict, trusted_keys, fetch: Callable[[str], dict | Non
     own proof must be valid and by one of ``trusted_keys``."""
     entries = document.get("credentialStatus")
     entries = entries if isinstance(entries, list) else [entries] if entries else []
-    entries = [e for e in entries if isinstance(e, dict) and e.get("type") == "BitstringStatusListEntry"
-               and e.get("statusPurpose") == "revocation"]
+    entries = [
+        e
+        for e in entries
+        if isinstance(e, dict)
+        and e.get("type") == "BitstringStatusListEntry"
+        and e.get("statusPurpose") == "revocation"
+    ]
     if not entries:
         return Revocation.UNKNOWN, "the credential has no revocation status entry"
     entry = entries[0]

@@ -7,6 +7,7 @@ with SHA-256; the two hashes, configuration first, are signed. ``proof`` is an a
 1EdTech schema wants. The issuer is a ``did:key``: any verifier resolves the key offline from the
 identifier itself, and ``/issuer.json`` lists every key the issuer has used.
 """
+
 from __future__ import annotations
 
 import base64
@@ -43,6 +44,7 @@ _STATUS_SPREAD = 48271
 
 # --- keys -------------------------------------------------------------------------------------
 
+
 def load_or_create_key(path: Path) -> Ed25519PrivateKey:
     """The issuer's signing key from a PKCS8 PEM file, created (mode 0600) on first use.
 
@@ -53,7 +55,8 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others
         try:
@@ -118,7 +121,7 @@ def key_from_verification_method(method: str) -> Ed25519PublicKey:
     """The public key a ``did:key`` verification method names; ValueError for anything else."""
     if not isinstance(method, str) or not method.startswith("did:key:"):
         raise ValueError("the verification method is not a did:key")
-    did, _, fragment = method[len("did:key:"):].partition("#")
+    did, _, fragment = method[len("did:key:") :].partition("#")
     if fragment and fragment != did:
         raise ValueError("the did:key fragment does not name its own key")
     return public_key_from_multibase(did)
@@ -129,8 +132,9 @@ def public_keys_from_file(path: Path) -> list[Ed25519PublicKey]:
     data = Path(path).read_bytes()
     if data.lstrip().startswith(b"{"):
         profile = json.loads(data)
-        return [public_key_from_multibase(method["publicKeyMultibase"])
-                for method in profile.get("verificationMethod", [])]
+        return [
+            public_key_from_multibase(method["publicKeyMultibase"]) for method in profile.get("verificationMethod", [])
+        ]
     if b"PUBLIC" in data:
         return [_public(serialization.load_pem_public_key(data))]
     return [_public(serialization.load_pem_private_key(data, password=None))]
@@ -138,9 +142,11 @@ def public_keys_from_file(path: Path) -> list[Ed25519PublicKey]:
 
 # --- documents --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Issuer:
     """Who issues: the organisation's details as they appear in credentials and ``/issuer.json``."""
+
     name: str
     url: str
     email: str = ""
@@ -162,8 +168,14 @@ def issuer_document(issuer: Issuer, key, retired_keys=()) -> dict:
     credentials signed before a key rotation can still be traced to this issuer."""
     methods = []
     for each in [key, *retired_keys]:
-        methods.append({"id": verification_method(each), "type": "Multikey", "controller": did_key(each),
-                        "publicKeyMultibase": public_key_multibase(each)})
+        methods.append(
+            {
+                "id": verification_method(each),
+                "type": "Multikey",
+                "controller": did_key(each),
+                "publicKeyMultibase": public_key_multibase(each),
+            }
+        )
     return {
         "@context": [VC_V2, OB_V3, CID_V1],
         **issuer.profile(key),
@@ -185,8 +197,13 @@ def status_position(number: int) -> tuple[int, int]:
 
 def status_entry(list_url: str, index: int) -> dict:
     """The ``credentialStatus`` of a credential: bit ``index`` of the revocation list at ``list_url``."""
-    return {"id": f"{list_url}#{index}", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-            "statusListIndex": str(index), "statusListCredential": list_url}
+    return {
+        "id": f"{list_url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": list_url,
+    }
 
 
 def timestamp(moment: datetime.datetime) -> str:
@@ -196,10 +213,21 @@ def timestamp(moment: datetime.datetime) -> str:
     return moment.replace(microsecond=0).isoformat() + "Z"
 
 
-def build_credential(*, credential_id: str, issuer: Issuer, key, learner_name: str | None,
-                     achievement_id: str, achievement_name: str, achievement_description: str,
-                     hours: float, issued_at: datetime.datetime, verify_url: str,
-                     modules: list[str] | tuple[str, ...] = (), status: dict | None = None) -> dict:
+def build_credential(
+    *,
+    credential_id: str,
+    issuer: Issuer,
+    key,
+    learner_name: str | None,
+    achievement_id: str,
+    achievement_name: str,
+    achievement_description: str,
+    hours: float,
+    issued_at: datetime.datetime,
+    verify_url: str,
+    modules: list[str] | tuple[str, ...] = (),
+    status: dict | None = None,
+) -> dict:
     """An unsigned OpenBadgeCredential for one completed learning path (no floats in it).
 
     ``issued_at`` is the exact issue moment (UTC): it becomes ``validFrom``. A holder who erased
@@ -209,11 +237,13 @@ def build_credential(*, credential_id: str, issuer: Issuer, key, learner_name: s
     if learner_name:
         subject["name"] = learner_name
         # OB 3.0 B.1.3: a subject needs an id or an identifier; learners have no public id.
-        subject["identifier"] = [{"type": "IdentityObject", "identityType": "name", "hashed": False,
-                                  "identityHash": learner_name}]
+        subject["identifier"] = [
+            {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": learner_name}
+        ]
     else:
-        subject["identifier"] = [{"type": "IdentityObject", "identityType": "identifier", "hashed": False,
-                                  "identityHash": credential_id}]
+        subject["identifier"] = [
+            {"type": "IdentityObject", "identityType": "identifier", "hashed": False, "identityHash": credential_id}
+        ]
     covered = f" Modules: {'; '.join(modules)}." if modules else ""
     subject["achievement"] = {
         "id": achievement_id,
@@ -221,8 +251,10 @@ def build_credential(*, credential_id: str, issuer: Issuer, key, learner_name: s
         "achievementType": "LearningProgram",
         "name": achievement_name,
         "description": achievement_description,
-        "criteria": {"narrative": "Alle modules, toetsen, casussen, de eindtoets en de zelfinschatting van het "
-                                  f"leertraject afgerond; studiebelasting {format_hours(hours, 'nl')}.{covered}"},
+        "criteria": {
+            "narrative": "Alle modules, toetsen, casussen, de eindtoets en de zelfinschatting van het "
+            f"leertraject afgerond; studiebelasting {format_hours(hours, 'nl')}.{covered}"
+        },
     }
     credential = {
         "@context": copy.deepcopy(CONTEXT),
@@ -270,8 +302,9 @@ def status_bit(bitstring: bytes, index: int) -> bool:
     return bool(bitstring[index // 8] & (0x80 >> (index % 8)))
 
 
-def build_status_list(*, list_url: str, issuer: Issuer, key, revoked: set[int] | frozenset[int],
-                      valid_from: datetime.datetime) -> dict:
+def build_status_list(
+    *, list_url: str, issuer: Issuer, key, revoked: set[int] | frozenset[int], valid_from: datetime.datetime
+) -> dict:
     """The unsigned BitstringStatusListCredential (revocation) published at ``list_url``."""
     return {
         "@context": [VC_V2],
@@ -279,21 +312,29 @@ def build_status_list(*, list_url: str, issuer: Issuer, key, revoked: set[int] |
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": did_key(key),
         "validFrom": timestamp(valid_from),
-        "credentialSubject": {"id": f"{list_url}#list", "type": "BitstringStatusList",
-                              "statusPurpose": "revocation", "encodedList": encode_status_list(revoked)},
+        "credentialSubject": {
+            "id": f"{list_url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_status_list(revoked),
+        },
     }
 
 
 # --- proofs ------------------------------------------------------------------------------------
 
+
 def _hash_data(document: dict, proof_config: dict, extra=None) -> bytes:
     """eddsa-rdfc-2022 hash data: SHA-256 of the canonical proof configuration, then of the document."""
-    return (hashlib.sha256(canonize(proof_config, extra).encode("utf-8")).digest()
-            + hashlib.sha256(canonize(document, extra).encode("utf-8")).digest())
+    return (
+        hashlib.sha256(canonize(proof_config, extra).encode("utf-8")).digest()
+        + hashlib.sha256(canonize(document, extra).encode("utf-8")).digest()
+    )
 
 
-def sign_credential(credential: dict, key: Ed25519PrivateKey, created: str | None = None, *,
-                    extra_contexts: dict | None = None) -> dict:
+def sign_credential(
+    credential: dict, key: Ed25519PrivateKey, created: str | None = None, *, extra_contexts: dict | None = None
+) -> dict:
     """A copy of ``credential`` with a DataIntegrityProof (eddsa-rdfc-2022) by ``key``'s did:key.
 
     ``created`` defaults to the credential's ``validFrom``, so signing is repeatable: the same
@@ -306,9 +347,11 @@ def sign_credential(credential: dict, key: Ed25519PrivateKey, created: str | Non
     if undefined:
         raise ValueError(f"terms not defined by the credential's contexts: {', '.join(undefined)}")
     proof = {
-        "type": "DataIntegrityProof", "cryptosuite": CRYPTOSUITE,
+        "type": "DataIntegrityProof",
+        "cryptosuite": CRYPTOSUITE,
         "created": created or document.get("validFrom") or timestamp(datetime.datetime.now(datetime.UTC)),
-        "verificationMethod": verification_method(key), "proofPurpose": "assertionMethod",
+        "verificationMethod": verification_method(key),
+        "proofPurpose": "assertionMethod",
         "@context": copy.deepcopy(document["@context"]),
     }
     signature = key.sign(_hash_data(document, proof, extra_contexts))
@@ -342,8 +385,9 @@ def _proofs(document) -> list | None:
     return None
 
 
-def verify_credential(document: dict, trusted_keys=None, *, extra_contexts: dict | None = None,
-                      issuer_must_match: bool = True) -> VerificationResult:
+def verify_credential(
+    document: dict, trusted_keys=None, *, extra_contexts: dict | None = None, issuer_must_match: bool = True
+) -> VerificationResult:
     """Check every proof of a credential (eddsa-rdfc-2022, did:key).
 
     ``trusted_keys``: the issuer's keys (keys or their multibase); a correct signature by any
@@ -351,6 +395,7 @@ def verify_credential(document: dict, trusted_keys=None, *, extra_contexts: dict
     verification method must belong to the credential's issuer (unless ``issuer_must_match`` is
     false, as for the W3C test vectors, whose issuer is an https URL).
     """
+
     def invalid(message: str) -> VerificationResult:
         return VerificationResult(Status.INVALID, message)
 
@@ -401,8 +446,9 @@ def verify_credential(document: dict, trusted_keys=None, *, extra_contexts: dict
         try:
             public_key.verify(signature, message)
         except InvalidSignature:
-            return VerificationResult(Status.TAMPERED, "the signature does not match: the credential was changed "
-                                                       "or signed with another key")
+            return VerificationResult(
+                Status.TAMPERED, "the signature does not match: the credential was changed or signed with another key"
+            )
         if trusted is not None and public_key_multibase(public_key) not in trusted:
             return VerificationResult(Status.UNTRUSTED, f"signed by {method}, which is not a key of this issuer")
         methods.append(method)

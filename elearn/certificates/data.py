@@ -1,4 +1,5 @@
 """What a certificate says."""
+
 from __future__ import annotations
 
 import datetime
@@ -11,6 +12,7 @@ HOUR_UNITS = {"nl": ("uur", "uur"), "en": ("hour", "hours")}
 @dataclass(frozen=True)
 class CertificateData:
     """The printed facts; ``language`` picks the fixed labels (``nl`` or ``en``)."""
+
     learner_name: str
     path_title: str
     hours: float

@@ -9,6 +9,7 @@ remote server. The bundled files are byte-for-byte the published contexts:
 - ``https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json`` (1EdTech Open Badges 3.0)
 - ``https://www.w3.org/ns/cid/v1`` (W3C Controlled Identifiers, W3C Software and Document License)
 """
+
 from __future__ import annotations
 
 import functools
@@ -37,15 +38,20 @@ def _load(name: str) -> dict:
 
 def document_loader(extra: dict[str, dict] | None = None):
     """A pyld document loader serving the bundled contexts (plus ``extra``: URL → document)."""
+
     def load(url: str, options=None) -> dict:
         if extra and url in extra:
             document = extra[url]
         elif url in BUNDLED:
             document = _load(BUNDLED[url])
         else:
-            raise jsonld.JsonLdError(f"context {url} is not bundled; remote contexts are never fetched",
-                                     "jsonld.LoadDocumentError", code="loading document failed")
+            raise jsonld.JsonLdError(
+                f"context {url} is not bundled; remote contexts are never fetched",
+                "jsonld.LoadDocumentError",
+                code="loading document failed",
+            )
         return {"contextUrl": None, "documentUrl": url, "document": document}
+
     return load
 
 
@@ -72,8 +78,9 @@ def canonize(document: dict, extra: dict[str, dict] | None = None) -> str:
     be processed offline."""
     _check_contexts(document, extra)
     try:
-        return jsonld.normalize(document, {**_options(extra), "algorithm": "URDNA2015",
-                                           "format": "application/n-quads"})
+        return jsonld.normalize(
+            document, {**_options(extra), "algorithm": "URDNA2015", "format": "application/n-quads"}
+        )
     except jsonld.JsonLdError as error:
         raise ContextError(_message(error)) from None
 
@@ -98,11 +105,15 @@ def undefined_terms(document: dict, extra: dict[str, dict] | None = None) -> lis
         elif isinstance(node, dict):
             for key, value in node.items():
                 if key.startswith(_TRAP):
-                    found.add(key[len(_TRAP):])
+                    found.add(key[len(_TRAP) :])
                 if key == "@type":
-                    found.update(t[len(_TRAP):] for t in (value if isinstance(value, list) else [value])
-                                 if isinstance(t, str) and t.startswith(_TRAP))
+                    found.update(
+                        t[len(_TRAP) :]
+                        for t in (value if isinstance(value, list) else [value])
+                        if isinstance(t, str) and t.startswith(_TRAP)
+                    )
                 walk(value)
+
     walk(expanded)
     return sorted(found)
 

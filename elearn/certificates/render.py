@@ -5,6 +5,7 @@ are derived from the data), so a missing stored PDF can be rendered again identi
 Every text is measured before it is drawn: it shrinks, then wraps, and only text far beyond
 the database limits is cut short with an ellipsis, so nothing overflows the frame.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -32,22 +33,64 @@ LEADING = 1.25  # line height as a multiple of the font size
 FRAME = (13.0, 13.0, 284.0, 197.0)
 
 MONTHS = {
-    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-           "oktober", "november", "december"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"],
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
 }
 LABELS = {
-    "nl": {"title": "Attest", "intro": "Hierbij verklaren wij dat", "done": "het leertraject",
-           "success": "met succes heeft afgerond.", "load": "Studiebelasting",
-           "date": "Afgerond op", "issuer": "Uitgereikt door", "code": "Controlecode",
-           "modules": "Behandelde modules", "post": "Eindtoets behaald met {p} %", "company": "ondernemingsnummer",
-           "check": "Controleer dit attest (ook als toegankelijke webpagina) op"},
-    "en": {"title": "Certificate of completion", "intro": "This is to certify that",
-           "done": "has successfully completed the learning path", "success": "", "load": "Study load",
-           "date": "Completed on", "issuer": "Issued by", "code": "Verification code",
-           "modules": "Modules covered", "post": "Final test passed with {p}%", "company": "company number",
-           "check": "Verify this certificate (also as an accessible web page) at"},
+    "nl": {
+        "title": "Attest",
+        "intro": "Hierbij verklaren wij dat",
+        "done": "het leertraject",
+        "success": "met succes heeft afgerond.",
+        "load": "Studiebelasting",
+        "date": "Afgerond op",
+        "issuer": "Uitgereikt door",
+        "code": "Controlecode",
+        "modules": "Behandelde modules",
+        "post": "Eindtoets behaald met {p} %",
+        "company": "ondernemingsnummer",
+        "check": "Controleer dit attest (ook als toegankelijke webpagina) op",
+    },
+    "en": {
+        "title": "Certificate of completion",
+        "intro": "This is to certify that",
+        "done": "has successfully completed the learning path",
+        "success": "",
+        "load": "Study load",
+        "date": "Completed on",
+        "issuer": "Issued by",
+        "code": "Verification code",
+        "modules": "Modules covered",
+        "post": "Final test passed with {p}%",
+        "company": "company number",
+        "check": "Verify this certificate (also as an accessible web page) at",
+    },
 }
 
 
@@ -90,6 +133,7 @@ def unsupported_characters(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Box:
     """Where one thing was drawn (mm), kept so tests can check nothing overlaps or overflows."""
+
     what: str
     x: float
     y: float
@@ -107,8 +151,9 @@ class _Page:
         self.pdf.set_font(FONT, style, size)
         return self.pdf.multi_cell(width, 5, text, dry_run=True, output="LINES", align="C")
 
-    def fit(self, text: str, style: str, width: float, largest: float, single: float, smallest: float,
-            max_lines: int) -> tuple[float, list[str]]:
+    def fit(
+        self, text: str, style: str, width: float, largest: float, single: float, smallest: float, max_lines: int
+    ) -> tuple[float, list[str]]:
         """Font size and lines: one line down to ``single`` pt, then up to ``max_lines`` lines
         down to ``smallest`` pt, then cut short with an ellipsis."""
         size = largest
@@ -129,8 +174,19 @@ class _Page:
             last = last[:-1].rstrip()
         return smallest, lines[:-1] + [last + "…"]
 
-    def text(self, what: str, x: float, y: float, width: float, size: float, lines: list[str], style: str = "",
-             color=INK, align: str = "C", link: str | None = None) -> float:
+    def text(
+        self,
+        what: str,
+        x: float,
+        y: float,
+        width: float,
+        size: float,
+        lines: list[str],
+        style: str = "",
+        color=INK,
+        align: str = "C",
+        link: str | None = None,
+    ) -> float:
         """Draw ``lines`` at ``size`` pt from ``y``; the y below them."""
         self.pdf.set_font(FONT, style, size)
         self.pdf.set_text_color(*color)
@@ -151,7 +207,7 @@ def _qr_png(url: str) -> io.BytesIO:
 
 
 def _xml(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _xmp(data: CertificateData, title: str, author: str, subject: str, created: datetime.datetime) -> str:
@@ -161,23 +217,25 @@ def _xmp(data: CertificateData, title: str, author: str, subject: str, created: 
         '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
         '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
-        f'<dc:format>application/pdf</dc:format>'
+        f"<dc:format>application/pdf</dc:format>"
         f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{_xml(title)}</rdf:li></rdf:Alt></dc:title>'
-        f'<dc:creator><rdf:Seq><rdf:li>{_xml(author)}</rdf:li></rdf:Seq></dc:creator>'
+        f"<dc:creator><rdf:Seq><rdf:li>{_xml(author)}</rdf:li></rdf:Seq></dc:creator>"
         f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{_xml(subject)}</rdf:li></rdf:Alt></dc:description>'
-        f'<dc:language><rdf:Bag><rdf:li>{data.language}</rdf:li></rdf:Bag></dc:language>'
-        f'<dc:identifier>{_xml(data.verify_url)}</dc:identifier>'
-        f'<xmp:CreateDate>{stamp}</xmp:CreateDate><xmp:ModifyDate>{stamp}</xmp:ModifyDate>'
-        f'<xmp:MetadataDate>{stamp}</xmp:MetadataDate><xmp:CreatorTool>Kruispunt</xmp:CreatorTool>'
-        f'<pdf:Producer>Kruispunt</pdf:Producer></rdf:Description></rdf:RDF></x:xmpmeta>'
+        f"<dc:language><rdf:Bag><rdf:li>{data.language}</rdf:li></rdf:Bag></dc:language>"
+        f"<dc:identifier>{_xml(data.verify_url)}</dc:identifier>"
+        f"<xmp:CreateDate>{stamp}</xmp:CreateDate><xmp:ModifyDate>{stamp}</xmp:ModifyDate>"
+        f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate><xmp:CreatorTool>Kruispunt</xmp:CreatorTool>"
+        f"<pdf:Producer>Kruispunt</pdf:Producer></rdf:Description></rdf:RDF></x:xmpmeta>"
     )
 
 
 def fingerprint(data: CertificateData) -> str:
     """SHA-256 of what is printed: the data, with the logo and signature by content, not by path,
     so servers that keep the operator's assets in different folders make identical PDFs."""
-    assets = {name: hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else None
-              for name, path in (("logo", data.logo), ("signature", data.signature))}
+    assets = {
+        name: hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else None
+        for name, path in (("logo", data.logo), ("signature", data.signature))
+    }
     return hashlib.sha256(repr(replace(data, **assets)).encode("utf-8")).hexdigest()
 
 
@@ -215,7 +273,9 @@ def issuer_details(data: CertificateData, labels: dict) -> str:
 
 def modules_text(data: CertificateData) -> str:
     """``Title (1,5 uur); Title (2 uur)``: the modules covered with their study load."""
-    return "; ".join(f"{clean(title)} ({format_hours(round(minutes / 60, 1), data.language)})" for title, minutes in data.modules)
+    return "; ".join(
+        f"{clean(title)} ({format_hours(round(minutes / 60, 1), data.language)})" for title, minutes in data.modules
+    )
 
 
 def layout(data: CertificateData) -> tuple[FPDF, list[Box]]:
@@ -249,12 +309,18 @@ def layout(data: CertificateData) -> tuple[FPDF, list[Box]]:
     # Middle: the statement, centred vertically between the title and the modules.
     name = page.fit(clean(data.learner_name), "B", text_width, 26, 16, 10, 3)
     path = page.fit(clean(data.path_title), "B", text_width, 18, 12, 9, 2)
-    parts = [("intro", 12, [labels["intro"]], "", 1.5), ("name", *name, "B", 2), ("done", 12, [labels["done"]], "", 1.5),
-             ("path", *path, "B", 2), ("success", 12, [labels["success"]], "", 2)]
+    parts = [
+        ("intro", 12, [labels["intro"]], "", 1.5),
+        ("name", *name, "B", 2),
+        ("done", 12, [labels["done"]], "", 1.5),
+        ("path", *path, "B", 2),
+        ("success", 12, [labels["success"]], "", 2),
+    ]
     parts = [part for part in parts if part[2] != [""]]  # English has no closing line
     top, bottom = 46.0, 103.0
-    total = sum(size * PT * LEADING * len(lines) + gap for _, size, lines, _, gap in parts[:-1]) + \
-        parts[-1][1] * PT * LEADING * len(parts[-1][2])
+    total = sum(size * PT * LEADING * len(lines) + gap for _, size, lines, _, gap in parts[:-1]) + parts[-1][
+        1
+    ] * PT * LEADING * len(parts[-1][2])
     spare = max(0.0, bottom - top - total)
     extra = min(3.0, spare / 2 / (len(parts) - 1))  # up to 3 mm more per gap, the rest around the block
     y = top + (spare - (len(parts) - 1) * extra) / 2
@@ -284,15 +350,16 @@ def layout(data: CertificateData) -> tuple[FPDF, list[Box]]:
         size, lines = page.fit(modules_text(data), "", body_w, 9, 7.5, 6, 4)
         y = page.text("modules", left, y, body_w, size, lines, align="L") + 1
     if data.post_test_percent is not None:
-        y = page.text("post", left, y, body_w, 9, [labels["post"].format(p=data.post_test_percent)], "B",
-                      align="L") + 1
+        y = page.text("post", left, y, body_w, 9, [labels["post"].format(p=data.post_test_percent)], "B", align="L") + 1
     y = max(y + 1, 130.0)
     label_w, value_x = 40.0, left + 41
     value_w = qr_x - 5 - value_x
-    facts = [("load", labels["load"], format_hours(data.hours, data.language)),
-             ("date", labels["date"], format_date(data.completed_on, data.language)),
-             ("issuer", labels["issuer"], issuer_details(data, labels)),
-             ("code", labels["code"], clean(data.code))]
+    facts = [
+        ("load", labels["load"], format_hours(data.hours, data.language)),
+        ("date", labels["date"], format_date(data.completed_on, data.language)),
+        ("issuer", labels["issuer"], issuer_details(data, labels)),
+        ("code", labels["code"], clean(data.code)),
+    ]
     for what, label, value in facts:
         page.text(f"{what} label", left, y, label_w, 10, [f"{label}:"], color=MUTED, align="L")
         size, lines = page.fit(value, "B", value_w, 10, 7.5, 6, 3)

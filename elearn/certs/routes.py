@@ -1,4 +1,5 @@
 """Certificates: the learner's list and downloads, public verification, status lists, revocation."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,9 @@ def current_language() -> str:
 
 
 def _own(code: str) -> Certificate:
-    cert = db.session.scalar(select(Certificate).where(Certificate.code == code,
-                                                       Certificate.user_id == current_user.id))
+    cert = db.session.scalar(
+        select(Certificate).where(Certificate.code == code, Certificate.user_id == current_user.id)
+    )
     if cert is None:
         abort(404)
     return cert
@@ -53,8 +55,9 @@ def _public(response: Response, max_age: int) -> Response:
 @bp.route("/certificates")
 @login_required
 def mine():
-    certs = db.session.scalars(select(Certificate).where(Certificate.user_id == current_user.id)
-                               .order_by(Certificate.issued_at.desc())).all()
+    certs = db.session.scalars(
+        select(Certificate).where(Certificate.user_id == current_user.id).order_by(Certificate.issued_at.desc())
+    ).all()
     response = Response(render_template("certs/mine.html", certificates=certs))
     response.headers["X-Robots-Tag"] = NOINDEX
     return response
@@ -64,17 +67,24 @@ def mine():
 @login_required
 def pdf(code: str):
     cert = _own(code)
-    return Response(service.pdf_bytes(cert, current_language()), mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename=kruispunt-attest-{cert.code}.pdf",
-                             "X-Robots-Tag": NOINDEX})
+    return Response(
+        service.pdf_bytes(cert, current_language()),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f"attachment; filename=kruispunt-attest-{cert.code}.pdf",
+            "X-Robots-Tag": NOINDEX,
+        },
+    )
 
 
 @bp.route("/certificates/<code>.json")
 @login_required
 def credential(code: str):
     cert = _own(code)
-    return _json(service.signed_credential(cert), **{
-        "Content-Disposition": f"attachment; filename=kruispunt-{cert.code}.json", "X-Robots-Tag": NOINDEX})
+    return _json(
+        service.signed_credential(cert),
+        **{"Content-Disposition": f"attachment; filename=kruispunt-{cert.code}.json", "X-Robots-Tag": NOINDEX},
+    )
 
 
 @bp.route("/issuer.json")

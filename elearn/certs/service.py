@@ -5,6 +5,7 @@ app server can answer for any certificate: the PDF is rendered again (identicall
 instance's cache lacks it, the credential is signed again (Ed25519 signatures are deterministic),
 and the status list is computed from the revoked rows.
 """
+
 from __future__ import annotations
 
 import base64
@@ -37,12 +38,13 @@ class NotConfigured(RuntimeError):
 def new_code() -> str:
     """80 random bits as four groups of base32, e.g. ``K7QM-2XHD-RW4A-9PLE``."""
     raw = base64.b32encode(secrets.token_bytes(10)).decode()
-    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
 def certificate_for(user_id: int, path_slug: str) -> Certificate | None:
-    return db.session.scalar(select(Certificate).where(
-        Certificate.user_id == user_id, Certificate.path_slug == path_slug))
+    return db.session.scalar(
+        select(Certificate).where(Certificate.user_id == user_id, Certificate.path_slug == path_slug)
+    )
 
 
 def find(code: str) -> Certificate | None:
@@ -75,8 +77,9 @@ def issue_if_complete(user: User, path, status, post_test_percent: int | None = 
     except NotConfigured as error:
         log.error("certificate for user %s, path %s not issued: %s", user.id, path.slug, error)
         return None
-    return issue(user, path, post_test_percent if post_test_percent is not None
-                 else getattr(status, "post_test_percent", None))
+    return issue(
+        user, path, post_test_percent if post_test_percent is not None else getattr(status, "post_test_percent", None)
+    )
 
 
 def issue(user: User, path, post_test_percent: int | None = None) -> Certificate:
@@ -89,14 +92,22 @@ def issue(user: User, path, post_test_percent: int | None = None) -> Certificate
         return existing
     course = current_app.extensions["course"]
     now = utcnow()
-    today = now.replace(tzinfo=datetime.UTC).astimezone(
-        ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    today = now.replace(tzinfo=datetime.UTC).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
     modules = [[m.title, m.minutes] for m in (course.module(slug) for slug in path.modules) if m is not None]
-    cert = Certificate(code=new_code(), user_id=user.id, path_slug=path.slug, learner_name=user.name,
-                       path_title=path.title, hours=round(path.minutes / 60, 1), completed_on=today,
-                       issuer=current_app.config["ISSUER_NAME"], content_version=course.version,
-                       issued_at=now, modules_json=json.dumps(modules, ensure_ascii=False),
-                       post_test_percent=post_test_percent)
+    cert = Certificate(
+        code=new_code(),
+        user_id=user.id,
+        path_slug=path.slug,
+        learner_name=user.name,
+        path_title=path.title,
+        hours=round(path.minutes / 60, 1),
+        completed_on=today,
+        issuer=current_app.config["ISSUER_NAME"],
+        content_version=course.version,
+        issued_at=now,
+        modules_json=json.dumps(modules, ensure_ascii=False),
+        post_test_percent=post_test_percent,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(cert)
@@ -113,11 +124,15 @@ def verify_url(code: str) -> str:
 def organisation() -> dict:
     """The issuing organisation's details from the configuration (printed on the attest)."""
     config = current_app.config
-    return {"name": config["ISSUER_NAME"], "address": config.get("ISSUER_ADDRESS") or "",
-            "company_number": config.get("ISSUER_COMPANY_NUMBER") or "", "email": config.get("ISSUER_EMAIL") or "",
-            "url": config.get("ISSUER_URL") or base_url(),
-            "signatory_name": config.get("ISSUER_SIGNATORY_NAME") or "",
-            "signatory_role": config.get("ISSUER_SIGNATORY_ROLE") or ""}
+    return {
+        "name": config["ISSUER_NAME"],
+        "address": config.get("ISSUER_ADDRESS") or "",
+        "company_number": config.get("ISSUER_COMPANY_NUMBER") or "",
+        "email": config.get("ISSUER_EMAIL") or "",
+        "url": config.get("ISSUER_URL") or base_url(),
+        "signatory_name": config.get("ISSUER_SIGNATORY_NAME") or "",
+        "signatory_role": config.get("ISSUER_SIGNATORY_ROLE") or "",
+    }
 
 
 def assets_dir() -> Path:
@@ -133,13 +148,25 @@ def certificate_data(cert: Certificate, language: str = "nl"):
     assets = assets_dir()
     logo, signature = assets / "logo.png", assets / "signature.png"
     return CertificateData(
-        learner_name=cert.learner_name if not cert.holder_erased else "—", path_title=cert.path_title,
-        hours=cert.hours, completed_on=cert.completed_on, issuer=cert.issuer, code=cert.code,
-        verify_url=verify_url(cert.code), language=language, modules=tuple(cert.modules),
-        post_test_percent=cert.post_test_percent, issuer_address=org["address"],
-        issuer_company_number=org["company_number"], issuer_email=org["email"], issuer_url=org["url"],
-        signatory_name=org["signatory_name"], signatory_role=org["signatory_role"],
-        logo=str(logo) if logo.is_file() else None, signature=str(signature) if signature.is_file() else None)
+        learner_name=cert.learner_name if not cert.holder_erased else "—",
+        path_title=cert.path_title,
+        hours=cert.hours,
+        completed_on=cert.completed_on,
+        issuer=cert.issuer,
+        code=cert.code,
+        verify_url=verify_url(cert.code),
+        language=language,
+        modules=tuple(cert.modules),
+        post_test_percent=cert.post_test_percent,
+        issuer_address=org["address"],
+        issuer_company_number=org["company_number"],
+        issuer_email=org["email"],
+        issuer_url=org["url"],
+        signatory_name=org["signatory_name"],
+        signatory_role=org["signatory_role"],
+        logo=str(logo) if logo.is_file() else None,
+        signature=str(signature) if signature.is_file() else None,
+    )
 
 
 def pdf_bytes(cert: Certificate, language: str = "nl") -> bytes:
@@ -169,6 +196,7 @@ def pdf_bytes(cert: Certificate, language: str = "nl") -> bytes:
 
 
 # --- keys and issuer ----------------------------------------------------------------------------
+
 
 def _key_file() -> Path:
     configured = current_app.config.get("SIGNING_KEY_FILE")
@@ -227,6 +255,7 @@ def issuer_profile() -> dict:
 
 # --- credentials and status ---------------------------------------------------------------------
 
+
 def status_list_url(number: int) -> str:
     return f"{base_url()}/status/revocation/{number}"
 
@@ -239,18 +268,26 @@ def signed_credential(cert: Certificate) -> dict:
     key = signing_key()
     number, index = status_position(cert.id)
     credential = build_credential(
-        credential_id=verify_url(cert.code), issuer=issuer(), key=key,
+        credential_id=verify_url(cert.code),
+        issuer=issuer(),
+        key=key,
         learner_name=None if cert.holder_erased else cert.learner_name,
-        achievement_id=f"{base_url()}/paths/{cert.path_slug}", achievement_name=cert.path_title,
+        achievement_id=f"{base_url()}/paths/{cert.path_slug}",
+        achievement_name=cert.path_title,
         achievement_description=f"Leertraject '{cert.path_title}' van Kruispunt ({format_hours(cert.hours, 'nl')}).",
-        hours=cert.hours, issued_at=cert.issued_at, verify_url=verify_url(cert.code),
-        modules=[title for title, _minutes in cert.modules], status=status_entry(status_list_url(number), index))
+        hours=cert.hours,
+        issued_at=cert.issued_at,
+        verify_url=verify_url(cert.code),
+        modules=[title for title, _minutes in cert.modules],
+        status=status_entry(status_list_url(number), index),
+    )
     return sign_credential(credential, key)
 
 
 @dataclass(frozen=True)
 class StatusList:
     """A signed status list credential and what its HTTP caching needs."""
+
     body: bytes
     etag: str
     last_modified: datetime.datetime
@@ -268,11 +305,15 @@ def status_list(number: int) -> StatusList | None:
     from elearn.certificates.credential import STATUS_LIST_SIZE
 
     first, last = (number - 1) * STATUS_LIST_SIZE, number * STATUS_LIST_SIZE
-    if number < 1 or (number > 1 and not db.session.scalar(
-            select(exists().where(Certificate.id >= first, Certificate.id < last)))):
+    if number < 1 or (
+        number > 1 and not db.session.scalar(select(exists().where(Certificate.id >= first, Certificate.id < last)))
+    ):
         return None
-    rows = db.session.execute(select(Certificate.id, Certificate.revoked_at).where(
-        Certificate.revoked_at.is_not(None), Certificate.id >= first, Certificate.id < last)).all()
+    rows = db.session.execute(
+        select(Certificate.id, Certificate.revoked_at).where(
+            Certificate.revoked_at.is_not(None), Certificate.id >= first, Certificate.id < last
+        )
+    ).all()
     revoked = frozenset(status_position(row.id)[1] for row in rows)
     changed = max((row.revoked_at for row in rows), default=STATUS_EPOCH).replace(microsecond=0)
     key = signing_key()
@@ -280,8 +321,12 @@ def status_list(number: int) -> StatusList | None:
     cached = _status_cache.get(cache_key)
     if cached:
         return cached
-    document = sign_credential(build_status_list(list_url=status_list_url(number), issuer=issuer(), key=key,
-                                                 revoked=revoked, valid_from=changed), key)
+    document = sign_credential(
+        build_status_list(
+            list_url=status_list_url(number), issuer=issuer(), key=key, revoked=revoked, valid_from=changed
+        ),
+        key,
+    )
     body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     result = StatusList(body, hashlib.sha256(body).hexdigest()[:32], changed)
     if len(_status_cache) > 64:
@@ -322,6 +367,7 @@ def _status_pointer(cert: Certificate) -> dict:
 
 # --- who may revoke -------------------------------------------------------------------------------
 
+
 def can_revoke(user: User, cert: Certificate) -> bool:
     """Admins; and trainers of a cohort that the holder belongs to and that follows the
     certificate's own path (a trainer cannot revoke a certificate earned outside their cohort)."""
@@ -329,10 +375,19 @@ def can_revoke(user: User, cert: Certificate) -> bool:
         return True
     if user.role != "trainer":
         return False
-    return bool(db.session.scalar(select(exists().where(
-        CohortTrainer.user_id == user.id, CohortMember.cohort_id == CohortTrainer.cohort_id,
-        CohortMember.user_id == cert.user_id, Cohort.id == CohortTrainer.cohort_id,
-        Cohort.path_slug == cert.path_slug))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    CohortTrainer.user_id == user.id,
+                    CohortMember.cohort_id == CohortTrainer.cohort_id,
+                    CohortMember.user_id == cert.user_id,
+                    Cohort.id == CohortTrainer.cohort_id,
+                    Cohort.path_slug == cert.path_slug,
+                )
+            )
+        )
+    )
 
 
 def revoke(cert: Certificate, reason: str, actor_id: int | None) -> None:

@@ -1,4 +1,5 @@
 """Content problems carry their file and line so authors can fix them directly."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

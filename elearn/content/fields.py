@@ -1,4 +1,5 @@
 """Typed field access on parsed YAML that records problems instead of raising."""
+
 from __future__ import annotations
 
 import re
@@ -51,9 +52,7 @@ class Fields:
     def ident(self, obj: LineDict, key: str = "id", *, required: bool = True) -> str | None:
         value = self.get(obj, key, str, required=required)
         if value is not None and not ID_RE.match(value):
-            self.problem(
-                obj.line_of(key), f"'{key}' must be lowercase letters, digits and '-': {value!r}"
-            )
+            self.problem(obj.line_of(key), f"'{key}' must be lowercase letters, digits and '-': {value!r}")
             return None
         return value
 

@@ -13,6 +13,7 @@ Block kinds (exactly one per block):
   with ``title``, ``publisher``, ``url`` and ``checked`` (only for what the course lacks);
 - ``organisations: [<id>, ...]``: entries of the referral map (Belgian ones only).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -72,7 +73,12 @@ _ITEM = re.compile(r"<li>(.*?)</li>", re.S)
 
 def plain_text(fragment: str) -> str:
     """Inline HTML as plain text: tags removed, entities decoded, spaces collapsed."""
-    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", fragment)).split()).replace(" ,", ",").replace(" .", ".").replace(" ;", ";")
+    return (
+        " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+        .replace(" ,", ",")
+        .replace(" .", ".")
+        .replace(" ;", ";")
+    )
 
 
 def _item(fragment: str) -> LeafletItem:
@@ -89,8 +95,14 @@ def section_list(html: str, number: int) -> tuple[LeafletItem, ...] | None:
     return tuple(_item(li) for li in _ITEM.findall(lists[number - 1][1]))
 
 
-def parse_leaflet(data, path: str, problems: list[Problem], modules: dict[str, Module],
-                  glossary: dict[str, Term], referral_map: ReferralMap | None) -> Leaflet | None:
+def parse_leaflet(
+    data,
+    path: str,
+    problems: list[Problem],
+    modules: dict[str, Module],
+    glossary: dict[str, Term],
+    referral_map: ReferralMap | None,
+) -> Leaflet | None:
     """Build the leaflet, checking every module, section, term and organisation it names."""
     f = Fields(path, problems)
     if f.mapping(data, "leaflet file") is None:
@@ -156,7 +168,10 @@ def _block(f: Fields, raw, kind, modules, glossary, referral_map):
             return None
         bad = [n for n in numbers if not 1 <= n <= len(module.takeaways)]
         if bad:
-            f.problem(value.line_of("numbers"), f"module '{module.slug}' has no take-away {bad[0]} (it has {len(module.takeaways)})")
+            f.problem(
+                value.line_of("numbers"),
+                f"module '{module.slug}' has no take-away {bad[0]} (it has {len(module.takeaways)})",
+            )
             return None
         return tuple(_item(render_inline(module.takeaways[n - 1])) for n in numbers), (), (module.slug, "")
     if kind == "section":
@@ -173,8 +188,10 @@ def _block(f: Fields, raw, kind, modules, glossary, referral_map):
         number = value.get("list", 1)
         items = section_list(section.html, number) if isinstance(number, int) else None
         if not items:
-            f.problem(value.line_of("list") if "list" in value else value.line,
-                      f"section '{module.slug}#{section.id}' has no list {number!r}")
+            f.problem(
+                value.line_of("list") if "list" in value else value.line,
+                f"section '{module.slug}#{section.id}' has no list {number!r}",
+            )
             return None
         return items, (), (module.slug, section.id)
     if kind == "items":
@@ -210,8 +227,10 @@ def _sources(f: Fields, raw) -> tuple[LeafletSource, ...]:
         if isinstance(checked, datetime.date):
             checked = checked.isoformat()
         else:
-            f.problem(item.line_of("checked") if "checked" in item else item.line,
-                      "source needs 'checked', the date (YYYY-MM-DD) you checked it")
+            f.problem(
+                item.line_of("checked") if "checked" in item else item.line,
+                "source needs 'checked', the date (YYYY-MM-DD) you checked it",
+            )
             checked = None
         if url and not url.startswith("https://"):
             f.problem(item.line_of("url"), "source url must start with https://")

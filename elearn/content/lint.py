@@ -3,6 +3,7 @@
 Runs on content that already loads (the loader has checked its structure) and re-reads the YAML
 files for their line numbers. Every finding is a :class:`Problem` (``path:line: what is wrong``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -64,11 +65,13 @@ def lint_content(content_dir: str | Path) -> list[Problem]:
                 if len(keyed) == 1:
                     lengths = [_text_len(o.get("text", "")) for o in options]
                     longest_key.setdefault(module, []).append(
-                        _Cue(rel, q.line, str(q.get("id")), _strictly_max(lengths, keyed[0])))
+                        _Cue(rel, q.line, str(q.get("id")), _strictly_max(lengths, keyed[0]))
+                    )
         problems.extend(_true_false_balance(rel, data.line_of(key), questions))
     for module, cues in sorted(longest_key.items()):
-        problems.extend(_too_often(cues, f"module '{module}'", "single-choice items",
-                                   "the keyed option is strictly the longest"))
+        problems.extend(
+            _too_often(cues, f"module '{module}'", "single-choice items", "the keyed option is strictly the longest")
+        )
 
     best_longest: dict[str, list[_Cue]] = {}
     best_first: dict[str, list[_Cue]] = {}
@@ -88,14 +91,19 @@ def lint_content(content_dir: str | Path) -> list[Problem]:
             lengths = [_text_len(c.get("text", "")) for c in choices]
             label = f"node '{node_id}'"
             best_longest.setdefault(module, []).append(
-                _Cue(rel, nodes.line_of(node_id), label, best is not None and _strictly_max(lengths, best)))
+                _Cue(rel, nodes.line_of(node_id), label, best is not None and _strictly_max(lengths, best))
+            )
             best_first.setdefault(module, []).append(_Cue(rel, nodes.line_of(node_id), label, best == 0))
     for module in sorted(best_longest):
         what = f"module '{module}'"
-        problems.extend(_too_often(best_longest[module], what, "vignette decision points",
-                                   "the best choice is strictly the longest"))
-        problems.extend(_too_often(best_first[module], what, "vignette decision points",
-                                   "the best choice is listed first"))
+        problems.extend(
+            _too_often(
+                best_longest[module], what, "vignette decision points", "the best choice is strictly the longest"
+            )
+        )
+        problems.extend(
+            _too_often(best_first[module], what, "vignette decision points", "the best choice is listed first")
+        )
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
 
 
@@ -104,8 +112,7 @@ def _too_often(cues: list[_Cue], what: str, unit: str, cue: str) -> list[Problem
     shown = [c for c in cues if c.cue]
     if not cues or len(shown) / len(cues) <= MAX_CUE_SHARE:
         return []
-    summary = (f"{what}: {cue} in {len(shown)} of {len(cues)} {unit} "
-               f"(at most {round(100 * MAX_CUE_SHARE)} % allowed)")
+    summary = f"{what}: {cue} in {len(shown)} of {len(cues)} {unit} (at most {round(100 * MAX_CUE_SHARE)} % allowed)"
     return [Problem(c.path, c.line, f"{c.label}: {summary}") for c in shown]
 
 
@@ -119,5 +126,11 @@ def _true_false_balance(path: str, line: int, questions: list) -> list[Problem]:
     balanced = TRUE_SHARE[0] <= share <= TRUE_SHARE[1] or (len(keys) % 2 == 1 and abs(n_true - n_false) <= 1)
     if balanced:
         return []
-    return [Problem(path, line, f"true/false items keyed 'waar' in {n_true} of {len(keys)} "
-                                f"({round(100 * share)} %); keep it within 40-60 %")]
+    return [
+        Problem(
+            path,
+            line,
+            f"true/false items keyed 'waar' in {n_true} of {len(keys)} "
+            f"({round(100 * share)} %); keep it within 40-60 %",
+        )
+    ]

@@ -2,6 +2,7 @@
 
 No Flask import: the CLI and tests call :func:`load_course` directly.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -95,7 +96,11 @@ def load_course(
         module = parse_module(text, r.rel(path), r.problems, version, term_forms, source_href)
         if module:
             if module.slug in seen_slugs:
-                r.problems.append(Problem(r.rel(path), 2, f"duplicate module slug '{module.slug}' (also in {seen_slugs[module.slug]})"))
+                r.problems.append(
+                    Problem(
+                        r.rel(path), 2, f"duplicate module slug '{module.slug}' (also in {seen_slugs[module.slug]})"
+                    )
+                )
                 continue
             seen_slugs[module.slug] = r.rel(path)
             modules.append(module)
@@ -136,7 +141,13 @@ def load_course(
         module = by_slug.get(question.module)
         if module and question.objective not in {o.id for o in module.objectives}:
             where, line = question_ids[question.id].rsplit(":", 1)
-            r.problems.append(Problem(where, int(line), f"question '{question.id}': unknown objective '{question.objective}' of module '{module.slug}'"))
+            r.problems.append(
+                Problem(
+                    where,
+                    int(line),
+                    f"question '{question.id}': unknown objective '{question.objective}' of module '{module.slug}'",
+                )
+            )
 
     vignettes, seen_v = {}, {}
     for path in r.glob("quizzes/vignettes/*.yaml"):
@@ -150,7 +161,9 @@ def load_course(
             if not modules_failed:
                 r.problems.append(Problem(r.rel(path), data.line_of("module"), f"unknown module '{v.module}'"))
         elif v.id in seen_v:
-            r.problems.append(Problem(r.rel(path), data.line_of("id"), f"duplicate vignette id '{v.id}' (also in {seen_v[v.id]})"))
+            r.problems.append(
+                Problem(r.rel(path), data.line_of("id"), f"duplicate vignette id '{v.id}' (also in {seen_v[v.id]})")
+            )
         else:
             seen_v[v.id] = r.rel(path)
             vignettes[v.id] = v
@@ -177,7 +190,9 @@ def load_course(
                 r.problems.append(Problem(rel, term_lines[t.id], f"term '{t.id}': unknown module '{t.module}'"))
             for other in t.related:
                 if other not in ids:
-                    r.problems.append(Problem(rel, term_lines[t.id], f"term '{t.id}': related term '{other}' does not exist"))
+                    r.problems.append(
+                        Problem(rel, term_lines[t.id], f"term '{t.id}': related term '{other}' does not exist")
+                    )
 
     paths = []
     paths_file = root / "reference" / "paths.yaml"
@@ -208,8 +223,9 @@ def load_course(
     if leaflet_file.exists() and not upstream_failed:
         data, _ = r.yaml(leaflet_file)
         if data is not None:
-            leaflet = parse_leaflet(data, r.rel(leaflet_file), r.problems, by_slug,
-                                    {t.id: t for t in glossary}, referral_map)
+            leaflet = parse_leaflet(
+                data, r.rel(leaflet_file), r.problems, by_slug, {t.id: t for t in glossary}, referral_map
+            )
 
     if r.problems:
         raise ContentError(sorted(set(r.problems), key=lambda p: (p.path, p.line, p.message)))
@@ -218,11 +234,17 @@ def load_course(
     paths, tests = _build_paths(paths, by_slug, item_bank, confidence, version)
     quizzes.update(tests)
     return Course(
-        modules=tuple(modules), quizzes=MappingProxyType(quizzes),
-        vignettes=MappingProxyType(vignettes), item_bank=tuple(item_bank),
-        confidence=confidence, glossary=tuple(sorted(glossary, key=lambda t: t.term.lower())),
-        referral_map=referral_map, paths=tuple(paths), version=version,
-        source_labels=MappingProxyType(source_labels), leaflet=leaflet,
+        modules=tuple(modules),
+        quizzes=MappingProxyType(quizzes),
+        vignettes=MappingProxyType(vignettes),
+        item_bank=tuple(item_bank),
+        confidence=confidence,
+        glossary=tuple(sorted(glossary, key=lambda t: t.term.lower())),
+        referral_map=referral_map,
+        paths=tuple(paths),
+        version=version,
+        source_labels=MappingProxyType(source_labels),
+        leaflet=leaflet,
     )
 
 
@@ -232,8 +254,11 @@ def _check_form_objectives(r: _Reader, path: Path, data, items, module) -> None:
         tested = {q.objective for q in items if q.form == form}
         for objective in module.objectives:
             if objective.id not in tested:
-                r.problems.append(Problem(r.rel(path), data.line_of("items"),
-                                          f"form {form} has no item for objective '{objective.id}'"))
+                r.problems.append(
+                    Problem(
+                        r.rel(path), data.line_of("items"), f"form {form} has no item for objective '{objective.id}'"
+                    )
+                )
 
 
 def pretest_id(path_slug: str) -> str:
@@ -252,8 +277,7 @@ def _build_paths(paths, by_slug, item_bank, confidence, version):
     """
     built, tests = [], {}
     for lp in paths:
-        forms = {form: tuple(q for q in item_bank if q.module in lp.modules and q.form == form)
-                 for form in FORMS}
+        forms = {form: tuple(q for q in item_bank if q.module in lp.modules and q.form == form) for form in FORMS}
         both = tuple(q for form in FORMS for q in forms[form])
         minutes = sum(by_slug[m].minutes for m in lp.modules)
         minutes += MINUTES_PER_ITEM * len(both)
@@ -261,11 +285,25 @@ def _build_paths(paths, by_slug, item_bank, confidence, version):
         built.append(replace(lp, minutes=minutes))
         if both:
             tests[pretest_id(lp.slug)] = Quiz(
-                id=pretest_id(lp.slug), title=lp.title, kind="pretest", questions=both,
-                pass_mark=0, partial_credit=True, version=version, forms=forms)
+                id=pretest_id(lp.slug),
+                title=lp.title,
+                kind="pretest",
+                questions=both,
+                pass_mark=0,
+                partial_credit=True,
+                version=version,
+                forms=forms,
+            )
             tests[posttest_id(lp.slug)] = Quiz(
-                id=posttest_id(lp.slug), title=lp.title, kind="posttest", questions=both,
-                pass_mark=lp.post_pass_mark, partial_credit=True, version=version, forms=forms)
+                id=posttest_id(lp.slug),
+                title=lp.title,
+                kind="posttest",
+                questions=both,
+                pass_mark=lp.post_pass_mark,
+                partial_credit=True,
+                version=version,
+                forms=forms,
+            )
     return built, tests
 
 

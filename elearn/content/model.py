@@ -1,4 +1,5 @@
 """Immutable course content, as the loader builds it from files."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -298,15 +299,14 @@ class Course:
     _vignettes_by_module: Mapping[str, tuple[Vignette, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
-        object.__setattr__(
-            self, "_modules_by_slug", MappingProxyType({m.slug: m for m in self.modules})
-        )
+        object.__setattr__(self, "_modules_by_slug", MappingProxyType({m.slug: m for m in self.modules}))
         by_module: dict[str, list[Vignette]] = {}
         for v in self.vignettes.values():
             by_module.setdefault(v.module, []).append(v)
         # looked up for every learner of a cohort on the trainer's dashboard
-        object.__setattr__(self, "_vignettes_by_module",
-                           MappingProxyType({slug: tuple(vs) for slug, vs in by_module.items()}))
+        object.__setattr__(
+            self, "_vignettes_by_module", MappingProxyType({slug: tuple(vs) for slug, vs in by_module.items()})
+        )
 
     def module(self, slug: str) -> Module | None:
         return self._modules_by_slug.get(slug)

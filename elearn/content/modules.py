@@ -1,4 +1,5 @@
 """Parse one module file: YAML front matter plus ``## Title {#id}`` sections in Markdown."""
+
 from __future__ import annotations
 
 import datetime
@@ -41,7 +42,11 @@ def parse_module(
     if yaml_problems or f.mapping(meta, "front matter", 2) is None:
         return None
     before = len(problems)
-    f.known(meta, {"slug", "title", "summary", "order", "minutes", "audience", "objectives", "takeaways", "sources"}, "front matter")
+    f.known(
+        meta,
+        {"slug", "title", "summary", "order", "minutes", "audience", "objectives", "takeaways", "sources"},
+        "front matter",
+    )
     slug = f.ident(meta, "slug")
     title = f.get(meta, "title", str)
     summary = f.get(meta, "summary", str)
@@ -61,7 +66,9 @@ def parse_module(
     for line_no, section_text in sections:
         for cited in cited_ids(section_text[2]):
             if cited not in source_ids:
-                at = next((i + 1 for i in range(line_no - 1, len(lines)) if cited in lines[i] and "bron" in lines[i]), line_no)
+                at = next(
+                    (i + 1 for i in range(line_no - 1, len(lines)) if cited in lines[i] and "bron" in lines[i]), line_no
+                )
                 f.problem(at, f"[bron: {cited}] names no source of this module")
     if len(problems) > before or slug is None:
         return None
@@ -73,9 +80,18 @@ def parse_module(
         html = link_citations(html, numbers, lambda i: source_href(slug, i))
         built.append(Section(id=sid, title=stitle, html=html, words=count_words(body)))
     return Module(
-        slug=slug, title=title, summary=summary, order=order, minutes=minutes,
-        audience=audience, objectives=objectives, takeaways=takeaways, sources=sources,
-        sections=tuple(built), version=version, path=path,
+        slug=slug,
+        title=title,
+        summary=summary,
+        order=order,
+        minutes=minutes,
+        audience=audience,
+        objectives=objectives,
+        takeaways=takeaways,
+        sources=sources,
+        sections=tuple(built),
+        version=version,
+        path=path,
     )
 
 

@@ -1,4 +1,5 @@
 """Parse module quizzes and item-bank files into ``Question`` and ``Quiz`` objects."""
+
 from __future__ import annotations
 
 from .errors import Problem
@@ -19,8 +20,24 @@ def parse_question(f: Fields, raw, module: str, *, bank: bool = False) -> Questi
     if f.mapping(raw, "question") is None:
         return None
     before = len(f.problems)
-    f.known(raw, {"id", "type", "objective", "prompt", "explanation", "options", "correct", "feedback_true",
-                  "feedback_false", "pairs", "extra_right"} | ({"form", "twin"} if bank else set()), "question")
+    f.known(
+        raw,
+        {
+            "id",
+            "type",
+            "objective",
+            "prompt",
+            "explanation",
+            "options",
+            "correct",
+            "feedback_true",
+            "feedback_false",
+            "pairs",
+            "extra_right",
+        }
+        | ({"form", "twin"} if bank else set()),
+        "question",
+    )
     qid = f.ident(raw)
     qtype = f.get(raw, "type", str)
     allowed = BANK_TYPES if bank else QUESTION_TYPES
@@ -51,9 +68,17 @@ def parse_question(f: Fields, raw, module: str, *, bank: bool = False) -> Questi
     if len(f.problems) > before:
         return None
     return Question(
-        id=qid, type=qtype, objective=objective, module=module,
-        prompt_html=render_inline(prompt), explanation_html=render_block(explanation),
-        options=options, pairs=pairs, extra_rights=extra, form=form, twin=twin,
+        id=qid,
+        type=qtype,
+        objective=objective,
+        module=module,
+        prompt_html=render_inline(prompt),
+        explanation_html=render_block(explanation),
+        options=options,
+        pairs=pairs,
+        extra_rights=extra,
+        form=form,
+        twin=twin,
     )
 
 
@@ -111,8 +136,7 @@ def _pairs(f: Fields, raw) -> tuple[Pair, ...]:
     return tuple(out)
 
 
-def parse_quiz_file(data, path: str, problems: list[Problem], version: str,
-                    question_ids: dict) -> Quiz | None:
+def parse_quiz_file(data, path: str, problems: list[Problem], version: str, question_ids: dict) -> Quiz | None:
     """Build a module quiz from a parsed ``<slug>.quiz.yaml``."""
     f = Fields(path, problems)
     if f.mapping(data, "quiz file") is None:
@@ -138,13 +162,21 @@ def parse_quiz_file(data, path: str, problems: list[Problem], version: str,
     if module is None:
         return None
     return Quiz(
-        id=module, title="", kind="module", questions=tuple(questions), pass_mark=pass_mark,
-        max_attempts=max_attempts, partial_credit=partial, module=module, version=version,
+        id=module,
+        title="",
+        kind="module",
+        questions=tuple(questions),
+        pass_mark=pass_mark,
+        max_attempts=max_attempts,
+        partial_credit=partial,
+        module=module,
+        version=version,
     )
 
 
-def parse_item_bank(data, path: str, problems: list[Problem], question_ids: dict,
-                    min_form_items: int = MIN_FORM_ITEMS) -> list[Question]:
+def parse_item_bank(
+    data, path: str, problems: list[Problem], question_ids: dict, min_form_items: int = MIN_FORM_ITEMS
+) -> list[Question]:
     """Build the knowledge items of one ``itembank/<slug>.yaml`` and check its twins.
 
     Every form-A item names a form-B twin in the same file with the same objective and type;
@@ -186,8 +218,9 @@ def _check_twins(f: Fields, items: list[Question], lines: dict, min_form_items: 
         else:
             claimed[q.twin] = q.id
             if twin.objective != q.objective:
-                f.problem(line, f"item '{q.id}': twin '{q.twin}' tests objective '{twin.objective}', "
-                                f"not '{q.objective}'")
+                f.problem(
+                    line, f"item '{q.id}': twin '{q.twin}' tests objective '{twin.objective}', not '{q.objective}'"
+                )
             if twin.type != q.type:
                 f.problem(line, f"item '{q.id}': twin '{q.twin}' is of type '{twin.type}', not '{q.type}'")
     for q in items:

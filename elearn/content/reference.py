@@ -1,4 +1,5 @@
 """Parse reference data: glossary, referral map, learning paths and the confidence scale."""
+
 from __future__ import annotations
 
 import datetime
@@ -30,8 +31,7 @@ def parse_glossary(data, path: str, problems: list[Problem]) -> tuple[list[Term]
         forms = f.str_list(raw, "link_forms", required=False) if "link_forms" in raw else (term,)
         if tid and term and definition and module:
             f.unique(seen, tid, raw.line, "term id")
-            terms.append(Term(tid, term, synonyms, tuple(forms), render_inline(definition),
-                              related, module))
+            terms.append(Term(tid, term, synonyms, tuple(forms), render_inline(definition), related, module))
     lines = {k: int(v.rsplit(":", 1)[1]) for k, v in seen.items()}
     return terms, lines
 
@@ -39,8 +39,21 @@ def parse_glossary(data, path: str, problems: list[Problem]) -> tuple[list[Term]
 _PHONE = re.compile(r"^\+?[0-9][0-9 ./-]{1,18}[0-9]$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _SEED_FILE = re.compile(r"^[0-9]{3}_[0-9a-f]{16}\.txt$")
-_ORG_FIELDS = {"id", "name", "country", "regions", "audiences", "kinds", "offer", "url", "phone",
-               "email", "contact_source", "source", "checked"}
+_ORG_FIELDS = {
+    "id",
+    "name",
+    "country",
+    "regions",
+    "audiences",
+    "kinds",
+    "offer",
+    "url",
+    "phone",
+    "email",
+    "contact_source",
+    "source",
+    "checked",
+}
 
 
 def _regions(f: Fields, data, english: dict) -> tuple[dict, dict]:
@@ -89,14 +102,17 @@ def _contact(f: Fields, raw) -> tuple[str | None, str | None, str | None, str | 
     if email and not _EMAIL.match(email):
         f.problem(raw.line_of("email"), f"e-mail address looks wrong: {email!r}")
     contact_source = f.get(raw, "contact_source", str, required=False)
-    if contact_source and not (contact_source.startswith(("https://", "http://"))
-                               or _SEED_FILE.match(contact_source)):
-        f.problem(raw.line_of("contact_source"),
-                  "contact_source must be the URL of the page (or the seed file) that states the contact details")
+    if contact_source and not (contact_source.startswith(("https://", "http://")) or _SEED_FILE.match(contact_source)):
+        f.problem(
+            raw.line_of("contact_source"),
+            "contact_source must be the URL of the page (or the seed file) that states the contact details",
+        )
     if (phone or email) and not contact_source:
         what = "phone number" if phone else "e-mail address"
-        f.problem(raw.line_of("phone" if phone else "email"),
-                  f"{what} without 'contact_source' (the URL of the page that states it)")
+        f.problem(
+            raw.line_of("phone" if phone else "email"),
+            f"{what} without 'contact_source' (the URL of the page that states it)",
+        )
     return url, phone, email, contact_source
 
 
@@ -147,12 +163,31 @@ def parse_referral_map(data, path: str, problems: list[Problem]) -> ReferralMap 
         url, phone, email, contact_source = _contact(f, raw)
         if len(problems) == before:
             f.unique(seen, oid, raw.line, "organisation id")
-            orgs.append(Organisation(oid, name, country, lists["regions"], lists["audiences"],
-                                     lists["kinds"], offer, source, checked, url, phone, email,
-                                     contact_source))
-    return ReferralMap(MappingProxyType(vocab["regions"]), MappingProxyType(vocab["audiences"]),
-                       MappingProxyType(vocab["kinds"]), tuple(orgs), MappingProxyType(parents),
-                       MappingProxyType({k: MappingProxyType(v) for k, v in english.items()}))
+            orgs.append(
+                Organisation(
+                    oid,
+                    name,
+                    country,
+                    lists["regions"],
+                    lists["audiences"],
+                    lists["kinds"],
+                    offer,
+                    source,
+                    checked,
+                    url,
+                    phone,
+                    email,
+                    contact_source,
+                )
+            )
+    return ReferralMap(
+        MappingProxyType(vocab["regions"]),
+        MappingProxyType(vocab["audiences"]),
+        MappingProxyType(vocab["kinds"]),
+        tuple(orgs),
+        MappingProxyType(parents),
+        MappingProxyType({k: MappingProxyType(v) for k, v in english.items()}),
+    )
 
 
 #: post-test pass mark of a path that does not set ``post_pass_mark``
@@ -168,8 +203,11 @@ def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[Learning
     for raw in f.get(data, "paths", list, default=[]):
         if f.mapping(raw, "path") is None:
             continue
-        f.known(raw, {"slug", "title", "description", "title_en", "description_en", "sectors", "modules",
-                      "post_pass_mark"}, "path")
+        f.known(
+            raw,
+            {"slug", "title", "description", "title_en", "description_en", "sectors", "modules", "post_pass_mark"},
+            "path",
+        )
         slug, title = f.ident(raw, "slug"), f.get(raw, "title", str)
         description = f.get(raw, "description", str)
         title_en = f.get(raw, "title_en", str, required=False)  # English interface, optional
@@ -186,8 +224,12 @@ def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[Learning
             f.problem(raw.line_of("post_pass_mark"), "post_pass_mark must be between 1 and 100")
         if slug and title and description and modules:
             f.unique(seen, slug, raw.line, "path slug")
-            out.append((LearningPath(slug, title, description, sectors, modules, 0, pass_mark,
-                                     title_en, description_en), raw.line))
+            out.append(
+                (
+                    LearningPath(slug, title, description, sectors, modules, 0, pass_mark, title_en, description_en),
+                    raw.line,
+                )
+            )
     return out
 
 
@@ -212,12 +254,13 @@ def parse_confidence(data, path: str, problems: list[Problem]) -> ConfidenceScal
         f.known(raw, {"id", "text", "label"}, "item")
         iid, text, label = f.ident(raw), f.get(raw, "text", str), f.get(raw, "label", str)
         if label and len(label) > LABEL_MAX:
-            f.problem(raw.line_of("label"), f"label is {len(label)} characters long; keep it to {LABEL_MAX} (a chart label)")
+            f.problem(
+                raw.line_of("label"), f"label is {len(label)} characters long; keep it to {LABEL_MAX} (a chart label)"
+            )
         elif label in labels:
             f.problem(raw.line_of("label"), f"label {label!r} is already used by '{labels[label]}'")
         if iid and text and label:
             f.unique(seen, iid, raw.line, "item id")
             labels.setdefault(label, iid)
             items.append(ConfidenceItem(iid, text, label))
-    return ConfidenceScale(low_v, high_v, str(scale.get("low", "")), str(scale.get("high", "")),
-                           tuple(items))
+    return ConfidenceScale(low_v, high_v, str(scale.get("low", "")), str(scale.get("high", "")), tuple(items))

@@ -1,4 +1,5 @@
 """Markdown to sanitised HTML, plus glossary and citation links added after sanitising."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,16 +12,52 @@ import markdown as md_lib
 import nh3
 
 _ALLOWED_TAGS = {
-    "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub", "sup",
-    "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "code", "pre", "a", "abbr",
-    "table", "thead", "tbody", "tr", "th", "td", "caption", "span", "small", "mark",
+    "p",
+    "br",
+    "hr",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "s",
+    "sub",
+    "sup",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "code",
+    "pre",
+    "a",
+    "abbr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "span",
+    "small",
+    "mark",
 }
 _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
-    "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
     "ol": {"start"},
 }
 _EXTENSIONS = ["extra", "sane_lists"]
@@ -124,9 +161,7 @@ def link_terms(html: str, forms: Iterable[tuple[str, str, str]]) -> str:
     if not forms:
         return html
     by_form = {f[0]: f for f in forms}
-    pattern = re.compile(
-        r"(?<![\w-])(" + "|".join(re.escape(f[0]) for f in forms) + r")(?![\w-])"
-    )
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f[0]) for f in forms) + r")(?![\w-])")
     linked: set[str] = set()
 
     def transform(text: str) -> str:
@@ -158,8 +193,7 @@ def link_citations(html: str, numbers: dict[str, int], href: Callable[[str], str
 
     def repl(match: re.Match) -> str:
         links = ", ".join(
-            f'<a href="{href(i.strip())}">{numbers.get(i.strip(), "?")}</a>'
-            for i in match.group(1).split(",")
+            f'<a href="{href(i.strip())}">{numbers.get(i.strip(), "?")}</a>' for i in match.group(1).split(",")
         )
         return f'<sup class="cite">[{links}]</sup>'
 

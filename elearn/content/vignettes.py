@@ -1,4 +1,5 @@
 """Parse branching case vignettes and check their graphs."""
+
 from __future__ import annotations
 
 from types import MappingProxyType
@@ -36,8 +37,16 @@ def parse_vignette(data, path: str, problems: list[Problem], version: str) -> Vi
     if len(problems) > before:
         return None
     return Vignette(
-        id=vid, module=module, title=title, setting=setting, summary=summary, start=start,
-        nodes=MappingProxyType(nodes), allow_cycles=allow_cycles, version=version, path=path,
+        id=vid,
+        module=module,
+        title=title,
+        setting=setting,
+        summary=summary,
+        start=start,
+        nodes=MappingProxyType(nodes),
+        allow_cycles=allow_cycles,
+        version=version,
+        path=path,
     )
 
 
@@ -45,7 +54,9 @@ def _node(f: Fields, node_id: str, raw, line: int, choice_lines: dict) -> Node |
     if f.mapping(raw, f"node '{node_id}'", line) is None:
         return None
     ending = f.get(raw, "ending", bool, required=False, default=False)
-    f.known(raw, {"ending", "title", "outcome", "debrief", "text"} if ending else {"text", "choices"}, f"node '{node_id}'")
+    f.known(
+        raw, {"ending", "title", "outcome", "debrief", "text"} if ending else {"text", "choices"}, f"node '{node_id}'"
+    )
     if ending:
         debrief = f.get(raw, "debrief", str)
         title = f.get(raw, "title", str)
@@ -55,8 +66,7 @@ def _node(f: Fields, node_id: str, raw, line: int, choice_lines: dict) -> Node |
         if "choices" in raw:
             f.problem(raw.line_of("choices"), f"ending '{node_id}' cannot have choices")
         text = f.get(raw, "text", str, required=False, default="")
-        return Node(node_id, render_block(text), (), True, title or "", outcome,
-                    render_block(debrief or ""))
+        return Node(node_id, render_block(text), (), True, title or "", outcome, render_block(debrief or ""))
     text = f.get(raw, "text", str)
     if "debrief" in raw:
         f.problem(raw.line_of("debrief"), f"node '{node_id}' has a debrief but is not an ending")
@@ -82,23 +92,23 @@ def _node(f: Fields, node_id: str, raw, line: int, choice_lines: dict) -> Node |
         if cid and ctext and feedback and nxt:
             f.unique(seen, cid, rc.line, "choice id")
             choice_lines[(node_id, cid)] = rc.line
-            choices.append(Choice(cid, render_inline(ctext), render_inline(feedback), nxt,
-                                  MappingProxyType(clean)))
+            choices.append(Choice(cid, render_inline(ctext), render_inline(feedback), nxt, MappingProxyType(clean)))
     if not text:
         return None
     return Node(node_id, render_block(text), tuple(choices))
 
 
-def _check_graph(f: Fields, start, nodes: dict, lines: dict, choice_lines: dict, allow_cycles: bool,
-                 start_line: int):
+def _check_graph(f: Fields, start, nodes: dict, lines: dict, choice_lines: dict, allow_cycles: bool, start_line: int):
     if start not in nodes:
         f.problem(start_line, f"start node '{start}' does not exist")
         return
     for node in nodes.values():
         for c in node.choices:
             if c.next not in nodes:
-                f.problem(choice_lines[(node.id, c.id)],
-                          f"choice '{c.id}' of node '{node.id}' leads to unknown node '{c.next}'")
+                f.problem(
+                    choice_lines[(node.id, c.id)],
+                    f"choice '{c.id}' of node '{node.id}' leads to unknown node '{c.next}'",
+                )
     if any(c.next not in nodes for n in nodes.values() for c in n.choices):
         return
     reachable, stack = set(), [start]

@@ -1,4 +1,5 @@
 """YAML parsing that remembers line numbers and refuses duplicate keys."""
+
 from __future__ import annotations
 
 import yaml

@@ -2,6 +2,7 @@
 
 Flask-free: it draws a :class:`~elearn.leaflet.service.LeafletView` with the labels it is given.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -21,8 +22,13 @@ MUTED = (80, 86, 92)
 MARGIN = 12
 
 DEFAULT_LABELS = {
-    "phone": "Tel.", "email": "E-mail", "website": "Website", "sources": "Bronnen",
-    "region": "Adressen voor", "from_course": "Uit de cursus, module", "checked": "gecontroleerd op",
+    "phone": "Tel.",
+    "email": "E-mail",
+    "website": "Website",
+    "sources": "Bronnen",
+    "region": "Adressen voor",
+    "from_course": "Uit de cursus, module",
+    "checked": "gecontroleerd op",
     "page": "Pagina",
 }
 
@@ -54,8 +60,7 @@ class _Leaflet(FPDF):
         self.cell(0, 4, f"{self._title} · {self._page_label} {self.page_no()}/{{nb}}", align="C")
 
 
-def render_leaflet_pdf(view: LeafletView, labels: dict | None = None,
-                       today: datetime.date | None = None) -> bytes:
+def render_leaflet_pdf(view: LeafletView, labels: dict | None = None, today: datetime.date | None = None) -> bytes:
     """The leaflet as PDF bytes: A4 portrait, two columns, fonts embedded."""
     labels = {**DEFAULT_LABELS, **(labels or {})}
     leaflet = view.leaflet
@@ -129,14 +134,17 @@ def render_leaflet_pdf(view: LeafletView, labels: dict | None = None,
         for entry in block.items:
             item(*_split_lead(entry.html))
         for org in section.organisations:
-            contact = [org.phone and f"{labels['phone']} {org.phone}", org.email,
-                       org.url and _domain(org.url)]
+            contact = [org.phone and f"{labels['phone']} {org.phone}", org.email, org.url and _domain(org.url)]
             text = " · ".join(c for c in contact if c)
             item(org.name + ".", f"{view.kinds_of(org)}." + (f" {text}" if text else ""), bullet="›")
         if block.sources:
-            small(f"{labels['sources']}: " + "; ".join(
-                f"{s.publisher}, \u201c{s.title}\u201d ({_domain(s.url)}, {labels['checked']} {s.checked})"
-                for s in block.sources))
+            small(
+                f"{labels['sources']}: "
+                + "; ".join(
+                    f"{s.publisher}, \u201c{s.title}\u201d ({_domain(s.url)}, {labels['checked']} {s.checked})"
+                    for s in block.sources
+                )
+            )
         elif section.origin_title:
             small(f"{labels['from_course']} \u201c{section.origin_title}\u201d.")
     if leaflet.footer:

@@ -1,4 +1,5 @@
 """Public routes of the leaflet: no account needed, no session cookie set."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -36,8 +37,17 @@ def pdf():
     view = _view()
     if view is None:
         abort(400)
-    labels = {"phone": _("Tel."), "sources": _("Bronnen"), "region": _("Adressen voor"),
-              "from_course": _("Uit de cursus, module"), "checked": _("gecontroleerd op"), "page": _("Pagina")}
+    labels = {
+        "phone": _("Tel."),
+        "sources": _("Bronnen"),
+        "region": _("Adressen voor"),
+        "from_course": _("Uit de cursus, module"),
+        "checked": _("gecontroleerd op"),
+        "page": _("Pagina"),
+    }
     name = f"folder-chemseks{'-' + view.region if view.region else ''}.pdf"
-    return Response(render_leaflet_pdf(view, labels), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return Response(
+        render_leaflet_pdf(view, labels),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )

@@ -3,6 +3,7 @@
 Flask-free: the routes pass the course and the ``regio`` parameter, the HTML template and the PDF
 renderer both draw the same :class:`LeafletView`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,8 +43,11 @@ class LeafletView:
 
 def belgian_regions(rmap: ReferralMap) -> tuple[tuple[str, str], ...]:
     """The regions inside Belgium, in file order, as (id, name)."""
-    return tuple((rid, name) for rid, name in rmap.regions.items()
-                 if rid != COUNTRY_REGION and COUNTRY_REGION in rmap.region_chain(rid))
+    return tuple(
+        (rid, name)
+        for rid, name in rmap.regions.items()
+        if rid != COUNTRY_REGION and COUNTRY_REGION in rmap.region_chain(rid)
+    )
 
 
 def leaflet_view(course: Course, region: str = "") -> LeafletView | None:

@@ -1,4 +1,5 @@
 """Learning-path completion: one pure function over a learner's record."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,12 +11,12 @@ from ..content import Course, LearningPath, posttest_id, pretest_id
 class LearnerRecord:
     """What one learner has done, as sets of stable content ids (built in bulk by progress.py)."""
 
-    read: set[tuple[str, str]] = field(default_factory=set)      # (module slug, section id)
-    passed_quizzes: set[str] = field(default_factory=set)         # module slugs
+    read: set[tuple[str, str]] = field(default_factory=set)  # (module slug, section id)
+    passed_quizzes: set[str] = field(default_factory=set)  # module slugs
     quiz_scores: dict[str, tuple[float, float]] = field(default_factory=dict)  # quiz id -> (best, last)
     finished_vignettes: set[str] = field(default_factory=set)
-    submitted_tests: set[str] = field(default_factory=set)        # pre-<path>, post-<path>
-    surveys: set[tuple[str, str]] = field(default_factory=set)    # (path slug, phase)
+    submitted_tests: set[str] = field(default_factory=set)  # pre-<path>, post-<path>
+    surveys: set[tuple[str, str]] = field(default_factory=set)  # (path slug, phase)
     last_activity: object = None
 
 
@@ -31,9 +32,11 @@ class ModuleStatus:
 
     @property
     def complete(self) -> bool:
-        return (self.sections_read == self.sections_total
-                and (self.quiz_passed or not self.quiz_required)
-                and self.vignettes_done == self.vignettes_total)
+        return (
+            self.sections_read == self.sections_total
+            and (self.quiz_passed or not self.quiz_required)
+            and self.vignettes_done == self.vignettes_total
+        )
 
     @property
     def steps_done(self) -> int:
@@ -71,9 +74,11 @@ class PathStatus:
     @property
     def complete(self) -> bool:
         """Every module done, the post-test passed (when the path has one), the closing scale filled in."""
-        return (all(m.complete for m in self.modules)
-                and (self.posttest_passed or not self.has_tests)
-                and self.survey_post_done)
+        return (
+            all(m.complete for m in self.modules)
+            and (self.posttest_passed or not self.has_tests)
+            and self.survey_post_done
+        )
 
     @property
     def steps_done(self) -> int:

@@ -1,4 +1,5 @@
 """Where a learner goes after a POST that may have completed the last step of a path."""
+
 from __future__ import annotations
 
 from flask import redirect, url_for

@@ -1,4 +1,5 @@
 """Learner forms."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -15,7 +16,11 @@ def confidence_form(scale, data=None):
 
     choices = [(str(v), str(v)) for v in range(scale.min, scale.max + 1)]
     for item in scale.items:
-        setattr(ConfidenceForm, f"item_{item.id}", RadioField(
-            item.text, choices=choices,
-            validators=[InputRequired(_l("Kies een waarde voor deze uitspraak."))]))
+        setattr(
+            ConfidenceForm,
+            f"item_{item.id}",
+            RadioField(
+                item.text, choices=choices, validators=[InputRequired(_l("Kies een waarde voor deze uitspraak."))]
+            ),
+        )
     return ConfidenceForm(data=data)

@@ -1,4 +1,5 @@
 """Bulk queries that turn stored rows into ``LearnerRecord``s (a fixed number of queries)."""
+
 from __future__ import annotations
 
 from sqlalchemy import Select, bindparam, func, select
@@ -25,15 +26,24 @@ def load_records(user_ids: list[int], within: Select | None = None) -> dict[int,
             record.last_activity = when
 
     for uid, slug, sid, at in db.session.execute(
-            select(SectionRead.user_id, SectionRead.module_slug, SectionRead.section_id, SectionRead.read_at)
-            .where(SectionRead.user_id.in_(among))):
+        select(SectionRead.user_id, SectionRead.module_slug, SectionRead.section_id, SectionRead.read_at).where(
+            SectionRead.user_id.in_(among)
+        )
+    ):
         records[uid].read.add((slug, sid))
         latest(records[uid], at)
     rows = db.session.execute(
-        select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.kind, QuizAttempt.score,
-               QuizAttempt.passed, QuizAttempt.submitted_at)
+        select(
+            QuizAttempt.user_id,
+            QuizAttempt.quiz_id,
+            QuizAttempt.kind,
+            QuizAttempt.score,
+            QuizAttempt.passed,
+            QuizAttempt.submitted_at,
+        )
         .where(QuizAttempt.user_id.in_(among), QuizAttempt.submitted_at.is_not(None))
-        .order_by(QuizAttempt.submitted_at, QuizAttempt.id))
+        .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
+    )
     for uid, quiz_id, kind, score, passed, at in rows:
         rec = records[uid]
         best = max(score, rec.quiz_scores.get(quiz_id, (0.0, 0.0))[0])
@@ -45,13 +55,17 @@ def load_records(user_ids: list[int], within: Select | None = None) -> dict[int,
             rec.submitted_tests.add(quiz_id)
         latest(rec, at)
     for uid, vid, at in db.session.execute(
-            select(VignetteRun.user_id, VignetteRun.vignette_id, VignetteRun.finished_at)
-            .where(VignetteRun.user_id.in_(among), VignetteRun.finished_at.is_not(None))):
+        select(VignetteRun.user_id, VignetteRun.vignette_id, VignetteRun.finished_at).where(
+            VignetteRun.user_id.in_(among), VignetteRun.finished_at.is_not(None)
+        )
+    ):
         records[uid].finished_vignettes.add(vid)
         latest(records[uid], at)
     for uid, slug, phase, at in db.session.execute(
-            select(SurveyResponse.user_id, SurveyResponse.path_slug, SurveyResponse.phase,
-                   SurveyResponse.submitted_at).where(SurveyResponse.user_id.in_(among))):
+        select(
+            SurveyResponse.user_id, SurveyResponse.path_slug, SurveyResponse.phase, SurveyResponse.submitted_at
+        ).where(SurveyResponse.user_id.in_(among))
+    ):
         records[uid].surveys.add((slug, phase))
         latest(records[uid], at)
     return records
@@ -64,14 +78,21 @@ def load_record(user_id: int) -> LearnerRecord:
 def mark_read(user_id: int, module, section_id: str) -> None:
     """Record a section as read (idempotent, safe when two requests race); the learner resumes
     at the section after it."""
-    exists = db.session.scalar(select(func.count()).select_from(SectionRead).where(
-        SectionRead.user_id == user_id, SectionRead.module_slug == module.slug,
-        SectionRead.section_id == section_id))
+    exists = db.session.scalar(
+        select(func.count())
+        .select_from(SectionRead)
+        .where(
+            SectionRead.user_id == user_id, SectionRead.module_slug == module.slug, SectionRead.section_id == section_id
+        )
+    )
     if not exists:
         try:
             with db.session.begin_nested():
-                db.session.add(SectionRead(user_id=user_id, module_slug=module.slug,
-                                           section_id=section_id, content_version=module.version))
+                db.session.add(
+                    SectionRead(
+                        user_id=user_id, module_slug=module.slug, section_id=section_id, content_version=module.version
+                    )
+                )
         except IntegrityError:
             pass  # the other request recorded it first
     index = module.section_ids.index(section_id)
@@ -93,7 +114,8 @@ def remember_position(user_id: int, slug: str, section_id: str) -> None:
 
 # Built once: the reader's sidebar asks for it on every page turn.
 _READ_IN_MODULE = select(SectionRead.section_id).where(
-    SectionRead.user_id == bindparam("user_id"), SectionRead.module_slug == bindparam("slug"))
+    SectionRead.user_id == bindparam("user_id"), SectionRead.module_slug == bindparam("slug")
+)
 
 
 def read_sections(user_id: int, slug: str) -> set[str]:

@@ -1,4 +1,5 @@
 """Module reader, learning paths, confidence scale, glossary and referral map."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -42,10 +43,15 @@ def module(slug: str):
     module = _module_or_404(slug)
     record = load_record(current_user.id)
     return render_template(
-        "learn/module.html", module=module, status=module_status(course, slug, record),
-        record=record, resume=resume_section(current_user.id, module),
-        quiz=course.module_quiz(slug), vignettes=course.vignettes_for(slug),
-        attempts=attempts_summary(current_user.id, slug))
+        "learn/module.html",
+        module=module,
+        status=module_status(course, slug, record),
+        record=record,
+        resume=resume_section(current_user.id, module),
+        quiz=course.module_quiz(slug),
+        vignettes=course.vignettes_for(slug),
+        attempts=attempts_summary(current_user.id, slug),
+    )
 
 
 @bp.route("/modules/<slug>/sources")
@@ -64,10 +70,14 @@ def section(slug: str, section_id: str):
         abort(404)
     index = module.section_ids.index(section_id)
     return render_template(
-        "learn/section.html", module=module, section=current, index=index,
+        "learn/section.html",
+        module=module,
+        section=current,
+        index=index,
         read=read_sections(current_user.id, slug),
         previous=module.sections[index - 1] if index else None,
-        next=module.sections[index + 1] if index + 1 < len(module.sections) else None)
+        next=module.sections[index + 1] if index + 1 < len(module.sections) else None,
+    )
 
 
 @bp.route("/modules/<slug>/<section_id>/read", methods=["POST"])
@@ -96,8 +106,9 @@ def paths():
     record = load_record(current_user.id)
     statuses = {p.slug: path_status(course, p, record) for p in course.paths}
     suggested = next((p.slug for p in course.paths if current_user.sector in p.sectors), "volledig")
-    return render_template("learn/paths.html", paths=course.paths, statuses=statuses,
-                           suggested=suggested, form=ActionForm())
+    return render_template(
+        "learn/paths.html", paths=course.paths, statuses=statuses, suggested=suggested, form=ActionForm()
+    )
 
 
 @bp.route("/paths/<slug>/choose", methods=["POST"])
@@ -121,9 +132,16 @@ def path(slug: str):
         abort(404)
     record = load_record(current_user.id)
     status = path_status(course, lp, record)
-    return render_template("learn/path.html", path=lp, status=status, record=record,
-                           course=course, certificate=certificate_for(current_user.id, slug),
-                           form=ActionForm(), modules={m: course.module(m) for m in lp.modules})
+    return render_template(
+        "learn/path.html",
+        path=lp,
+        status=status,
+        record=record,
+        course=course,
+        certificate=certificate_for(current_user.id, slug),
+        form=ActionForm(),
+        modules={m: course.module(m) for m in lp.modules},
+    )
 
 
 @bp.route("/paths/<slug>/complete", methods=["POST"])
@@ -154,8 +172,9 @@ def completed(slug: str):
     if certificate is None:
         return redirect(url_for(".path", slug=slug))
     status = path_status(course, lp, load_record(current_user.id))
-    return render_template("learn/completed.html", path=lp, certificate=certificate, status=status,
-                           verify_url=verify_url(certificate.code))
+    return render_template(
+        "learn/completed.html", path=lp, certificate=certificate, status=status, verify_url=verify_url(certificate.code)
+    )
 
 
 @bp.route("/paths/<slug>/confidence/<phase>", methods=["GET", "POST"])
@@ -172,8 +191,9 @@ def confidence(slug: str, phase: str):
     if stored is not None:
         before = service.survey_answers(current_user.id, slug, "pre")
         after = service.survey_answers(current_user.id, slug, "post")
-        return render_template("learn/confidence_result.html", path=lp, scale=course.confidence,
-                               before=before, after=after, phase=phase)
+        return render_template(
+            "learn/confidence_result.html", path=lp, scale=course.confidence, before=before, after=after, phase=phase
+        )
     form = confidence_form(course.confidence)
     if form.validate_on_submit():
         values = {item.id: int(getattr(form, f"item_{item.id}").data) for item in course.confidence.items}
@@ -181,8 +201,9 @@ def confidence(slug: str, phase: str):
         service.choose_path(current_user, slug)
         flash(_("Bedankt, je antwoorden zijn opgeslagen."), "success")
         return after_step(url_for(".confidence", slug=slug, phase=phase))
-    return render_template("learn/confidence.html", path=lp, scale=course.confidence, form=form,
-                           phase=phase), 400 if form.is_submitted() else 200
+    return render_template(
+        "learn/confidence.html", path=lp, scale=course.confidence, form=form, phase=phase
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/glossary")
@@ -192,8 +213,11 @@ def glossary():
     terms = course.glossary
     if query:
         q = query.lower()
-        terms = [t for t in terms if q in t.term.lower() or any(q in s.lower() for s in t.synonyms)
-                 or q in t.definition_html.lower()]
+        terms = [
+            t
+            for t in terms
+            if q in t.term.lower() or any(q in s.lower() for s in t.synonyms) or q in t.definition_html.lower()
+        ]
     return render_template("learn/glossary.html", terms=terms, query=query, course=course)
 
 
@@ -203,8 +227,11 @@ def referral_map():
     if rmap is None:
         abort(404)
     chosen = {key: request.args.get(key, "") for key in ("region", "audience", "kind", "country")}
-    orgs = [o for o in rmap.for_region(chosen["region"] if chosen["region"] in rmap.regions else "")
-            if (not chosen["audience"] or chosen["audience"] in o.audiences)
-            and (not chosen["kind"] or chosen["kind"] in o.kinds)
-            and (not chosen["country"] or chosen["country"] == o.country)]
+    orgs = [
+        o
+        for o in rmap.for_region(chosen["region"] if chosen["region"] in rmap.regions else "")
+        if (not chosen["audience"] or chosen["audience"] in o.audiences)
+        and (not chosen["kind"] or chosen["kind"] in o.kinds)
+        and (not chosen["country"] or chosen["country"] == o.country)
+    ]
     return render_template("learn/referral_map.html", rmap=rmap, orgs=orgs, chosen=chosen)

@@ -1,4 +1,5 @@
 """Learner-side logic for paths and the confidence scale."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -15,8 +16,9 @@ from .progress import load_record
 def choose_path(user: User, slug: str) -> None:
     """Make ``slug`` the learner's active path and enrol them once."""
     user.active_path = slug
-    if not db.session.scalar(select(PathEnrollment.id).where(
-            PathEnrollment.user_id == user.id, PathEnrollment.path_slug == slug)):
+    if not db.session.scalar(
+        select(PathEnrollment.id).where(PathEnrollment.user_id == user.id, PathEnrollment.path_slug == slug)
+    ):
         try:
             with db.session.begin_nested():
                 db.session.add(PathEnrollment(user_id=user.id, path_slug=slug))
@@ -26,13 +28,18 @@ def choose_path(user: User, slug: str) -> None:
 
 def survey_answers(user_id: int, path_slug: str, phase: str) -> dict[str, int] | None:
     """The stored answers of one confidence scale, or None when not filled in."""
-    response = db.session.scalar(select(SurveyResponse).where(
-        SurveyResponse.user_id == user_id, SurveyResponse.path_slug == path_slug,
-        SurveyResponse.phase == phase))
+    response = db.session.scalar(
+        select(SurveyResponse).where(
+            SurveyResponse.user_id == user_id, SurveyResponse.path_slug == path_slug, SurveyResponse.phase == phase
+        )
+    )
     if response is None:
         return None
-    return dict(db.session.execute(select(SurveyAnswer.item_id, SurveyAnswer.value)
-                                   .where(SurveyAnswer.response_id == response.id)).all())
+    return dict(
+        db.session.execute(
+            select(SurveyAnswer.item_id, SurveyAnswer.value).where(SurveyAnswer.response_id == response.id)
+        ).all()
+    )
 
 
 def save_survey(user_id: int, path_slug: str, phase: str, values: dict[str, int]) -> bool:
@@ -42,8 +49,7 @@ def save_survey(user_id: int, path_slug: str, phase: str, values: dict[str, int]
             response = SurveyResponse(user_id=user_id, path_slug=path_slug, phase=phase)
             db.session.add(response)
             db.session.flush()
-            db.session.add_all(SurveyAnswer(response_id=response.id, item_id=k, value=v)
-                               for k, v in values.items())
+            db.session.add_all(SurveyAnswer(response_id=response.id, item_id=k, value=v) for k, v in values.items())
     except IntegrityError:
         return False
     return True
@@ -56,8 +62,13 @@ def complete_paths(user: User, course: Course) -> Certificate | None:
 
     Returns the certificate issued by this call, or None when nothing was newly completed.
     """
-    open_slugs = set(db.session.scalars(select(PathEnrollment.path_slug).where(
-        PathEnrollment.user_id == user.id, PathEnrollment.completed_at.is_(None))))
+    open_slugs = set(
+        db.session.scalars(
+            select(PathEnrollment.path_slug).where(
+                PathEnrollment.user_id == user.id, PathEnrollment.completed_at.is_(None)
+            )
+        )
+    )
     if user.active_path and certificate_for(user.id, user.active_path) is None:
         open_slugs.add(user.active_path)
     paths = [p for p in course.paths if p.slug in open_slugs]
@@ -69,8 +80,9 @@ def complete_paths(user: User, course: Course) -> Certificate | None:
         status = path_status(course, lp, record)
         if not status.complete:
             continue
-        enrolment = db.session.scalar(select(PathEnrollment).where(
-            PathEnrollment.user_id == user.id, PathEnrollment.path_slug == lp.slug))
+        enrolment = db.session.scalar(
+            select(PathEnrollment).where(PathEnrollment.user_id == user.id, PathEnrollment.path_slug == lp.slug)
+        )
         if enrolment is not None and enrolment.completed_at is None:
             enrolment.completed_at = utcnow()
         had = certificate_for(user.id, lp.slug)

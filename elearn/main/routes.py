@@ -1,4 +1,5 @@
 """Home, health check, privacy page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, render_template, url_for

@@ -1,4 +1,5 @@
 """SQLAlchemy models, one module per domain."""
+
 from .audit import AuditEvent
 from .base import utcnow
 from .certificate import Certificate
@@ -8,7 +9,23 @@ from .quiz import AttemptAnswer, FormAssignment, QuizAttempt, VignetteRun, Vigne
 from .user import ROLES, SECTORS, User
 
 __all__ = [
-    "AuditEvent", "AttemptAnswer", "Certificate", "Cohort", "CohortMember", "CohortTrainer",
-    "ModulePosition", "PathEnrollment", "QuizAttempt", "ROLES", "SECTORS", "SectionRead",
-    "SurveyAnswer", "SurveyResponse", "FormAssignment", "User", "VignetteRun", "VignetteStep", "utcnow",
+    "AuditEvent",
+    "AttemptAnswer",
+    "Certificate",
+    "Cohort",
+    "CohortMember",
+    "CohortTrainer",
+    "ModulePosition",
+    "PathEnrollment",
+    "QuizAttempt",
+    "ROLES",
+    "SECTORS",
+    "SectionRead",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "FormAssignment",
+    "User",
+    "VignetteRun",
+    "VignetteStep",
+    "utcnow",
 ]

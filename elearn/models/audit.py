@@ -1,4 +1,5 @@
 """Security-relevant events, for admins."""
+
 from __future__ import annotations
 
 import datetime

@@ -1,4 +1,5 @@
 """Shared column helpers."""
+
 from __future__ import annotations
 
 import datetime

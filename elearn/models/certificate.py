@@ -1,4 +1,5 @@
 """Issued certificates; the text printed on them is frozen in the row."""
+
 from __future__ import annotations
 
 import datetime

@@ -1,4 +1,5 @@
 """Cohorts: a trainer's group of learners following one path."""
+
 from __future__ import annotations
 
 import datetime

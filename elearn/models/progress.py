@@ -1,4 +1,5 @@
 """Reading progress, learning-path enrolment and confidence surveys."""
+
 from __future__ import annotations
 
 import datetime

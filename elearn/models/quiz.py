@@ -1,4 +1,5 @@
 """Quiz attempts with their saved answers, and vignette runs with their steps."""
+
 from __future__ import annotations
 
 import datetime
@@ -17,9 +18,14 @@ class QuizAttempt(db.Model):
     __table_args__ = (
         Index("ix_quiz_attempts_user_quiz", "user_id", "quiz_id"),
         # At most one open attempt per learner and quiz (two tabs starting at once).
-        Index("uq_quiz_attempts_open", "user_id", "quiz_id", unique=True,
-              sqlite_where=text("submitted_at IS NULL"),
-              postgresql_where=text("submitted_at IS NULL")),
+        Index(
+            "uq_quiz_attempts_open",
+            "user_id",
+            "quiz_id",
+            unique=True,
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

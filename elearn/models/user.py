@@ -1,4 +1,5 @@
 """Accounts and roles."""
+
 from __future__ import annotations
 
 import datetime

@@ -6,6 +6,7 @@ Within a cohort the order alternates (the less-used order goes to the next learn
 the cohort takes A first and half B first; outside a cohort the order is drawn at random. The
 choice is stored once (``FormAssignment``) and recorded on every attempt (``QuizAttempt.form``).
 """
+
 from __future__ import annotations
 
 import json
@@ -34,9 +35,12 @@ def path_of(quiz: Quiz) -> str:
 def _cohort_for(user_id: int, path_slug: str) -> int | None:
     """The learner's most recently joined cohort that follows this path, if any."""
     return db.session.scalar(
-        select(CohortMember.cohort_id).join(Cohort, Cohort.id == CohortMember.cohort_id)
+        select(CohortMember.cohort_id)
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
         .where(CohortMember.user_id == user_id, Cohort.path_slug == path_slug)
-        .order_by(CohortMember.joined_at.desc(), CohortMember.cohort_id.desc()).limit(1))
+        .order_by(CohortMember.joined_at.desc(), CohortMember.cohort_id.desc())
+        .limit(1)
+    )
 
 
 def choose_pre_form(counts: dict[str, int]) -> str:
@@ -50,26 +54,32 @@ def choose_pre_form(counts: dict[str, int]) -> str:
 
 def pre_form(user_id: int, path_slug: str) -> str:
     """The learner's pre-test form for a path, assigned (and stored) on first use."""
-    stored = db.session.scalar(select(FormAssignment.pre_form).where(
-        FormAssignment.user_id == user_id, FormAssignment.path_slug == path_slug))
+    stored = db.session.scalar(
+        select(FormAssignment.pre_form).where(FormAssignment.user_id == user_id, FormAssignment.path_slug == path_slug)
+    )
     if stored:
         return stored
     cohort_id = _cohort_for(user_id, path_slug)
     if cohort_id is None:
         form = secrets.choice(FORMS)
     else:
-        counts = dict(db.session.execute(
-            select(FormAssignment.pre_form, func.count()).where(
-                FormAssignment.cohort_id == cohort_id, FormAssignment.path_slug == path_slug)
-            .group_by(FormAssignment.pre_form)).all())
+        counts = dict(
+            db.session.execute(
+                select(FormAssignment.pre_form, func.count())
+                .where(FormAssignment.cohort_id == cohort_id, FormAssignment.path_slug == path_slug)
+                .group_by(FormAssignment.pre_form)
+            ).all()
+        )
         form = choose_pre_form(counts)
     try:
         with db.session.begin_nested():
-            db.session.add(FormAssignment(user_id=user_id, path_slug=path_slug, pre_form=form,
-                                          cohort_id=cohort_id))
+            db.session.add(FormAssignment(user_id=user_id, path_slug=path_slug, pre_form=form, cohort_id=cohort_id))
     except IntegrityError:  # another request assigned it a moment ago
-        return db.session.scalar(select(FormAssignment.pre_form).where(
-            FormAssignment.user_id == user_id, FormAssignment.path_slug == path_slug))
+        return db.session.scalar(
+            select(FormAssignment.pre_form).where(
+                FormAssignment.user_id == user_id, FormAssignment.path_slug == path_slug
+            )
+        )
     return form
 
 
@@ -85,39 +95,47 @@ def objective_scores(quiz: Quiz, responses: dict) -> dict[tuple[str, str], float
     attempt's form with ``Quiz.for_form``). Unanswered questions count 0."""
     per: dict[tuple[str, str], list[float]] = {}
     for q in quiz.questions:
-        per.setdefault((q.module, q.objective), []).append(
-            score_question(q, responses.get(q.id), quiz.partial_credit))
+        per.setdefault((q.module, q.objective), []).append(score_question(q, responses.get(q.id), quiz.partial_credit))
     return {key: 100 * sum(v) / len(v) for key, v in per.items()}
 
 
-def matched_module_scores(pre: dict[tuple[str, str], float], post: dict[tuple[str, str], float]
-                          ) -> dict[str, tuple[float, float]]:
+def matched_module_scores(
+    pre: dict[tuple[str, str], float], post: dict[tuple[str, str], float]
+) -> dict[str, tuple[float, float]]:
     """(pre %, post %) per module over the objectives both tests measured: the mean of the
     per-objective percentages, so each objective weighs the same before and after."""
     per: dict[str, list[tuple[float, float]]] = {}
     for key in sorted(pre.keys() & post.keys()):
         per.setdefault(key[0], []).append((pre[key], post[key]))
-    return {m: (round(sum(p for p, _ in v) / len(v), 1), round(sum(q for _, q in v) / len(v), 1))
-            for m, v in per.items()}
+    return {
+        m: (round(sum(p for p, _ in v) / len(v), 1), round(sum(q for _, q in v) / len(v), 1)) for m, v in per.items()
+    }
 
 
 def first_attempt(user_id: int, quiz_id: str) -> QuizAttempt | None:
     """The learner's first submitted attempt at a quiz: the one that counts for the gain."""
-    return db.session.scalar(select(QuizAttempt).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id,
-        QuizAttempt.submitted_at.is_not(None)).order_by(QuizAttempt.id).limit(1))
+    return db.session.scalar(
+        select(QuizAttempt)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id, QuizAttempt.submitted_at.is_not(None))
+        .order_by(QuizAttempt.id)
+        .limit(1)
+    )
 
 
 def attempt_objective_scores(attempt: QuizAttempt, quiz: Quiz) -> dict[tuple[str, str], float]:
     """Per-objective percentages of a stored attempt (``quiz`` as loaded: both forms)."""
-    responses = {qid: json.loads(r) for qid, r in db.session.execute(
-        select(AttemptAnswer.question_id, AttemptAnswer.response)
-        .where(AttemptAnswer.attempt_id == attempt.id))}
+    responses = {
+        qid: json.loads(r)
+        for qid, r in db.session.execute(
+            select(AttemptAnswer.question_id, AttemptAnswer.response).where(AttemptAnswer.attempt_id == attempt.id)
+        )
+    }
     return objective_scores(quiz.for_form(attempt.form), responses)
 
 
-def knowledge_gain(user_id: int, pre_quiz: Quiz | None, post_quiz: Quiz
-                   ) -> dict[str, tuple[float | None, float]] | None:
+def knowledge_gain(
+    user_id: int, pre_quiz: Quiz | None, post_quiz: Quiz
+) -> dict[str, tuple[float | None, float]] | None:
     """Pre and post percentage per module for one learner: the first pre-test against the
     first post-test, over matched objectives. None before the first post-test; pre is None per
     module when there is no pre-test."""

@@ -1,4 +1,5 @@
 """Quiz and vignette pages. Each route parses, calls the service, renders."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -28,8 +29,14 @@ def overview(quiz_id: str):
     course = get_course()
     quiz = _quiz_or_404(quiz_id)
     summary = service.attempts_summary(current_user.id, quiz.id)
-    return render_template("quiz/overview.html", quiz=quiz, course=course, summary=summary,
-                           may_start=service.may_start(quiz, summary), form=ActionForm())
+    return render_template(
+        "quiz/overview.html",
+        quiz=quiz,
+        course=course,
+        summary=summary,
+        may_start=service.may_start(quiz, summary),
+        form=ActionForm(),
+    )
 
 
 @bp.route("/quiz/<quiz_id>/start", methods=["POST"])
@@ -76,7 +83,10 @@ def question(attempt_id: int, number: int):
         try:
             response = service.parse_answer(current, attempt.seed, request.form)
         except InvalidAnswer:
-            error = _("Dat antwoord hoort niet bij deze vraag. Kies een van de getoonde mogelijkheden; er is niets opgeslagen.")
+            error = _(
+                "Dat antwoord hoort niet bij deze vraag. Kies een van de getoonde mogelijkheden; er is niets "
+                "opgeslagen."
+            )
             status = 400
         else:
             service.save_answer(attempt, current, response)
@@ -88,11 +98,18 @@ def question(attempt_id: int, number: int):
                 return redirect(url_for(".question", attempt_id=attempt_id, number=number + 1))
             return redirect(url_for(".confirm", attempt_id=attempt_id))
     responses = service.load_responses(attempt.id)
-    return render_template("quiz/question.html", attempt=attempt, quiz=quiz,
-                           shown=service.shown_question(current, attempt.seed),
-                           number=number, total=len(order), response=responses.get(current.id),
-                           answered=len(service.answered_ids(responses) & {q.id for q in order}),
-                           form=form, error=error), status
+    return render_template(
+        "quiz/question.html",
+        attempt=attempt,
+        quiz=quiz,
+        shown=service.shown_question(current, attempt.seed),
+        number=number,
+        total=len(order),
+        response=responses.get(current.id),
+        answered=len(service.answered_ids(responses) & {q.id for q in order}),
+        form=form,
+        error=error,
+    ), status
 
 
 @bp.route("/attempt/<int:attempt_id>/submit", methods=["GET", "POST"])
@@ -107,9 +124,14 @@ def confirm(attempt_id: int):
     if attempt.submitted_at is not None:
         return redirect(url_for(".review", attempt_id=attempt.id))
     responses = service.load_responses(attempt.id)
-    return render_template("quiz/confirm.html", attempt=attempt, quiz=quiz,
-                           shown=service.shown_questions(quiz, attempt.seed),
-                           answered=service.answered_ids(responses), form=form)
+    return render_template(
+        "quiz/confirm.html",
+        attempt=attempt,
+        quiz=quiz,
+        shown=service.shown_questions(quiz, attempt.seed),
+        answered=service.answered_ids(responses),
+        form=form,
+    )
 
 
 @bp.route("/attempt/<int:attempt_id>/review")
@@ -122,22 +144,34 @@ def review(attempt_id: int):
         return redirect(url_for(".confirm", attempt_id=attempt.id))
     shown = service.shown_questions(quiz, attempt.seed)
     responses = service.load_responses(attempt.id)
-    credits = {s.question.id: score_question(s.question, responses.get(s.question.id), quiz.partial_credit)
-               for s in shown}
+    credits = {
+        s.question.id: score_question(s.question, responses.get(s.question.id), quiz.partial_credit) for s in shown
+    }
     summary = service.attempts_summary(current_user.id, quiz.id)
     gains = missed_modules = None
     if quiz.kind == "pretest" or (quiz.kind == "posttest" and not attempt.passed):
-        missed_modules = sorted({s.question.module for s in shown if credits[s.question.id] < 1},
-                                key=lambda m: course.module(m).order)
+        missed_modules = sorted(
+            {s.question.module for s in shown if credits[s.question.id] < 1}, key=lambda m: course.module(m).order
+        )
     if quiz.kind == "posttest":
         gains = service.gains_for(course, current_user.id, quiz)
     # A post-test below the pass mark keeps its key hidden until the learner passes: a retake
     # (same form, reshuffled) then measures knowledge, not memory of the answers.
     reveal = quiz.kind != "posttest" or summary.passed
-    return render_template("quiz/review.html", attempt=attempt, quiz=quiz, shown=shown,
-                           responses=responses, credits=credits, course=course, reveal=reveal,
-                           may_retake=service.may_start(quiz, summary),
-                           missed_modules=missed_modules, gains=gains, form=ActionForm())
+    return render_template(
+        "quiz/review.html",
+        attempt=attempt,
+        quiz=quiz,
+        shown=shown,
+        responses=responses,
+        credits=credits,
+        course=course,
+        reveal=reveal,
+        may_retake=service.may_start(quiz, summary),
+        missed_modules=missed_modules,
+        gains=gains,
+        form=ActionForm(),
+    )
 
 
 @bp.route("/vignettes/<vignette_id>")
@@ -147,8 +181,9 @@ def vignette(vignette_id: str):
     if v is None:
         abort(404)
     run = vignette_service.latest_run(current_user.id, v.id)
-    return render_template("quiz/vignette.html", vignette=v, run=run, form=ActionForm(),
-                           module=get_course().module(v.module))
+    return render_template(
+        "quiz/vignette.html", vignette=v, run=run, form=ActionForm(), module=get_course().module(v.module)
+    )
 
 
 @bp.route("/vignettes/<vignette_id>/start", methods=["POST"])
@@ -186,8 +221,16 @@ def run(run_id: int):
             return after_step(url_for(".run", run_id=run.id))
     steps = vignette_service.taken_steps(run, v)
     node = v.nodes[run.node_id]
-    return render_template("quiz/run.html", vignette=v, run=run, node=node, steps=steps,
-                           choices=vignette_service.shown_choices(run, node),
-                           last=steps[-1] if steps else None, form=form, error=error,
-                           best=vignette_service.best_choices(v, steps) if node.ending else None,
-                           module=get_course().module(v.module)), status
+    return render_template(
+        "quiz/run.html",
+        vignette=v,
+        run=run,
+        node=node,
+        steps=steps,
+        choices=vignette_service.shown_choices(run, node),
+        last=steps[-1] if steps else None,
+        form=form,
+        error=error,
+        best=vignette_service.best_choices(v, steps) if node.ending else None,
+        module=get_course().module(v.module),
+    ), status

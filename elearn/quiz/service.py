@@ -1,4 +1,5 @@
 """Attempts: start or resume, save answers as given, submit once, review."""
+
 from __future__ import annotations
 
 import functools
@@ -71,7 +72,9 @@ def shown_question(question: Question, seed: int) -> ShownQuestion:
     options = list(question.options)
     if question.type != "truefalse":
         random.Random(f"{seed}:{question.id}").shuffle(options)
-    rights = [(p.id, p.right) for p in question.pairs] + [(f"extra-{i}", t) for i, t in enumerate(question.extra_rights)]
+    rights = [(p.id, p.right) for p in question.pairs] + [
+        (f"extra-{i}", t) for i, t in enumerate(question.extra_rights)
+    ]
     random.Random(f"{seed}:{question.id}:r").shuffle(rights)
     return ShownQuestion(question, tuple(options), tuple(rights))
 
@@ -105,9 +108,11 @@ def get_attempt(attempt_id: int, user_id: int) -> QuizAttempt:
 
 
 def open_attempt(user_id: int, quiz_id: str) -> QuizAttempt | None:
-    return db.session.scalar(select(QuizAttempt).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id,
-        QuizAttempt.submitted_at.is_(None)))
+    return db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id, QuizAttempt.submitted_at.is_(None)
+        )
+    )
 
 
 def may_start(quiz: Quiz, summary: AttemptsSummary) -> bool:
@@ -133,8 +138,14 @@ def start_attempt(user_id: int, quiz: Quiz) -> QuizAttempt:
     form = parallel.form_for(user_id, quiz) if quiz.forms else None
     try:
         with db.session.begin_nested():
-            attempt = QuizAttempt(user_id=user_id, quiz_id=quiz.id, kind=quiz.kind, form=form,
-                                  seed=secrets.randbelow(2**31), content_version=quiz.version)
+            attempt = QuizAttempt(
+                user_id=user_id,
+                quiz_id=quiz.id,
+                kind=quiz.kind,
+                form=form,
+                seed=secrets.randbelow(2**31),
+                content_version=quiz.version,
+            )
             db.session.add(attempt)
     except IntegrityError:  # another tab started it at the same moment
         return open_attempt(user_id, quiz.id)
@@ -142,8 +153,12 @@ def start_attempt(user_id: int, quiz: Quiz) -> QuizAttempt:
 
 
 def load_responses(attempt_id: int) -> dict[str, object]:
-    return {qid: json.loads(resp) for qid, resp in db.session.execute(
-        select(AttemptAnswer.question_id, AttemptAnswer.response).where(AttemptAnswer.attempt_id == attempt_id))}
+    return {
+        qid: json.loads(resp)
+        for qid, resp in db.session.execute(
+            select(AttemptAnswer.question_id, AttemptAnswer.response).where(AttemptAnswer.attempt_id == attempt_id)
+        )
+    }
 
 
 def save_answer(attempt: QuizAttempt, question: Question, response) -> None:
@@ -157,9 +172,15 @@ def save_answer(attempt: QuizAttempt, question: Question, response) -> None:
     """
     if attempt.submitted_at is not None:
         raise AttemptClosed(f"attempt {attempt.id}")
-    stored = db.session.execute(_upsert_answer(db.session.get_bind().dialect.name), {
-        "attempt_id": attempt.id, "question_id": question.id,
-        "response": json.dumps(response, sort_keys=True), "saved_at": utcnow()}).first()
+    stored = db.session.execute(
+        _upsert_answer(db.session.get_bind().dialect.name),
+        {
+            "attempt_id": attempt.id,
+            "question_id": question.id,
+            "response": json.dumps(response, sort_keys=True),
+            "saved_at": utcnow(),
+        },
+    ).first()
     if stored is None:
         raise AttemptClosed(f"attempt {attempt.id}")
 
@@ -173,14 +194,20 @@ def _upsert_answer(dialect: str):
     written to an attempt that is no longer open. RETURNING gives a row only when it stored.
     """
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    values = (select(QuizAttempt.id, bindparam("question_id", type_=String), bindparam("response", type_=Text),
-                     bindparam("saved_at", type_=DateTime))
-              .where(QuizAttempt.id == bindparam("attempt_id", type_=Integer), QuizAttempt.submitted_at.is_(None))
-              .with_for_update(read=True))
+    values = (
+        select(
+            QuizAttempt.id,
+            bindparam("question_id", type_=String),
+            bindparam("response", type_=Text),
+            bindparam("saved_at", type_=DateTime),
+        )
+        .where(QuizAttempt.id == bindparam("attempt_id", type_=Integer), QuizAttempt.submitted_at.is_(None))
+        .with_for_update(read=True)
+    )
     stmt = insert(AttemptAnswer.__table__).from_select(["attempt_id", "question_id", "response", "saved_at"], values)
     return stmt.on_conflict_do_update(
         index_elements=[AttemptAnswer.attempt_id, AttemptAnswer.question_id],
-        set_={"response": stmt.excluded.response, "saved_at": stmt.excluded.saved_at}
+        set_={"response": stmt.excluded.response, "saved_at": stmt.excluded.saved_at},
     ).returning(AttemptAnswer.__table__.c.id)
 
 
@@ -194,9 +221,11 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz) -> bool:
     """
     # The WHERE makes a double submit (two tabs, resent form) a no-op on the database itself.
     result = db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
         .values(submitted_at=utcnow())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != 1:
         db.session.refresh(attempt)
         return False
@@ -204,19 +233,31 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz) -> bool:
     responses = {row.question_id: json.loads(row.response) for row in rows}
     score = score_attempt(quiz.questions, responses, quiz.partial_credit)
     db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id)
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id)
         .values(score=score, passed=score >= quiz.pass_mark)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     credits = []
     for row in rows:
         question = quiz.question(row.question_id)
-        credits.append({"row_id": row.id, "credit": score_question(question, responses[row.question_id],
-                                                                    quiz.partial_credit) if question else None})
+        credits.append(
+            {
+                "row_id": row.id,
+                "credit": score_question(question, responses[row.question_id], quiz.partial_credit)
+                if question
+                else None,
+            }
+        )
         db.session.expire(row)
     if credits:  # saved_at keeps the moment the learner gave the answer
         table = AttemptAnswer.__table__
-        db.session.execute(update(table).where(table.c.id == bindparam("row_id"))
-                           .values(credit=bindparam("credit"), saved_at=table.c.saved_at), credits)
+        db.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(credit=bindparam("credit"), saved_at=table.c.saved_at),
+            credits,
+        )
     db.session.refresh(attempt)
     return True
 
@@ -231,16 +272,20 @@ class AttemptsSummary:
 
 
 def attempts_summary(user_id: int, quiz_id: str) -> AttemptsSummary:
-    rows = db.session.execute(select(QuizAttempt.id, QuizAttempt.score, QuizAttempt.passed,
-                                     QuizAttempt.submitted_at)
-                              .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
-                              .order_by(QuizAttempt.id)).all()
+    rows = db.session.execute(
+        select(QuizAttempt.id, QuizAttempt.score, QuizAttempt.passed, QuizAttempt.submitted_at)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
+        .order_by(QuizAttempt.id)
+    ).all()
     done = [r for r in rows if r.submitted_at is not None]
     open_row = next((r for r in rows if r.submitted_at is None), None)
     return AttemptsSummary(
-        count=len(done), best=max((r.score for r in done), default=None),
-        last=done[-1].score if done else None, passed=any(r.passed for r in done),
-        open_id=open_row.id if open_row else None)
+        count=len(done),
+        best=max((r.score for r in done), default=None),
+        last=done[-1].score if done else None,
+        passed=any(r.passed for r in done),
+        open_id=open_row.id if open_row else None,
+    )
 
 
 def gains_for(course, user_id: int, post_quiz: Quiz):

@@ -5,6 +5,7 @@ Forms post positions in the attempt's shown order (``ShownQuestion``), never con
 ``parse`` turns them back into ids. Scoring is pure: (question, response, partial_credit) ->
 credit between 0 and 1.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,4 +1,5 @@
 """Branching vignettes: runs, steps and the debrief summary."""
+
 from __future__ import annotations
 
 import random
@@ -26,15 +27,23 @@ def get_run(run_id: int, user_id: int) -> VignetteRun:
 
 
 def latest_run(user_id: int, vignette_id: str) -> VignetteRun | None:
-    return db.session.scalar(select(VignetteRun).where(
-        VignetteRun.user_id == user_id, VignetteRun.vignette_id == vignette_id)
-        .order_by(VignetteRun.id.desc()).limit(1))
+    return db.session.scalar(
+        select(VignetteRun)
+        .where(VignetteRun.user_id == user_id, VignetteRun.vignette_id == vignette_id)
+        .order_by(VignetteRun.id.desc())
+        .limit(1)
+    )
 
 
 def start_run(user_id: int, vignette: Vignette) -> VignetteRun:
     """A new walk from the start (replays keep the earlier runs)."""
-    run = VignetteRun(user_id=user_id, vignette_id=vignette.id, content_version=vignette.version,
-                      node_id=vignette.start, seed=secrets.randbelow(2**31))
+    run = VignetteRun(
+        user_id=user_id,
+        vignette_id=vignette.id,
+        content_version=vignette.version,
+        node_id=vignette.start,
+        seed=secrets.randbelow(2**31),
+    )
     db.session.add(run)
     db.session.flush()
     return run
@@ -80,9 +89,11 @@ def choose(run: VignetteRun, vignette: Vignette, node_id: str, choice_id: str) -
     if vignette.nodes[choice.next].ending:
         values.update(finished_at=utcnow(), ending_id=choice.next)
     moved = db.session.execute(
-        update(VignetteRun).where(VignetteRun.id == run.id, VignetteRun.node_id == node_id,
-                                  VignetteRun.finished_at.is_(None))
-        .values(**values).execution_options(synchronize_session=False))
+        update(VignetteRun)
+        .where(VignetteRun.id == run.id, VignetteRun.node_id == node_id, VignetteRun.finished_at.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     if moved.rowcount != 1:
         db.session.refresh(run)
         return False
@@ -103,8 +114,9 @@ class TakenStep:
 
 def taken_steps(run: VignetteRun, vignette: Vignette) -> list[TakenStep]:
     """The path so far, for the feedback and the debrief."""
-    steps = db.session.scalars(select(VignetteStep).where(VignetteStep.run_id == run.id)
-                               .order_by(VignetteStep.seq)).all()
+    steps = db.session.scalars(
+        select(VignetteStep).where(VignetteStep.run_id == run.id).order_by(VignetteStep.seq)
+    ).all()
     out = []
     for s in steps:
         node = vignette.nodes.get(s.node_id)

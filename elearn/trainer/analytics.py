@@ -1,4 +1,5 @@
 """Learning analytics as pure functions: funnel and item analysis (gains: see ``stats``)."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """Cohort management: create, invite codes, join, members and co-trainers."""
+
 from __future__ import annotations
 
 import datetime
@@ -28,7 +29,7 @@ def normalise_code(text: str) -> str:
 
 def display_code(code: str) -> str:
     """The code in groups of four, easier to read out and to type over."""
-    return " ".join(code[i:i + 4] for i in range(0, len(code), 4))
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def cohort_by_code(code: str) -> Cohort | None:
@@ -38,8 +39,15 @@ def cohort_by_code(code: str) -> Cohort | None:
 
 
 def create_cohort(owner: User, *, name: str, path_slug: str, starts_on, ends_on, description: str) -> Cohort:
-    cohort = Cohort(name=name.strip(), path_slug=path_slug, starts_on=starts_on, ends_on=ends_on,
-                    description=(description or "").strip(), owner_id=owner.id, invite_code=new_invite_code())
+    cohort = Cohort(
+        name=name.strip(),
+        path_slug=path_slug,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        description=(description or "").strip(),
+        owner_id=owner.id,
+        invite_code=new_invite_code(),
+    )
     db.session.add(cohort)
     db.session.flush()
     db.session.add(CohortTrainer(cohort_id=cohort.id, user_id=owner.id))
@@ -95,19 +103,20 @@ def join(user: User, code: str) -> Cohort:
         pass
     if not user.active_path:
         from ..learn.service import choose_path
+
         choose_path(user, cohort.path_slug)
     return cohort
 
 
 def set_invite(cohort: Cohort, expires_on: datetime.date | None, seat_limit: int | None) -> None:
-    cohort.invite_expires_at = (datetime.datetime.combine(expires_on, datetime.time(23, 59, 59))
-                                if expires_on else None)
+    cohort.invite_expires_at = datetime.datetime.combine(expires_on, datetime.time(23, 59, 59)) if expires_on else None
     cohort.seat_limit = seat_limit
 
 
 def add_co_trainer(cohort: Cohort, email: str) -> bool:
     """Add a trainer account as co-trainer; False when no trainer has that address."""
     from ..auth.service import find_user
+
     user = find_user(email)
     if user is None or not user.is_trainer or user.erased_at:
         return False
@@ -123,8 +132,12 @@ def remove_member(cohort: Cohort, user_id: int) -> None:
 
 
 def trainers_of(cohort: Cohort) -> list[User]:
-    return db.session.scalars(select(User).join(CohortTrainer, CohortTrainer.user_id == User.id)
-                              .where(CohortTrainer.cohort_id == cohort.id).order_by(User.name)).all()
+    return db.session.scalars(
+        select(User)
+        .join(CohortTrainer, CohortTrainer.user_id == User.id)
+        .where(CohortTrainer.cohort_id == cohort.id)
+        .order_by(User.name)
+    ).all()
 
 
 def invite_link(cohort: Cohort) -> str:
@@ -134,7 +147,14 @@ def invite_link(cohort: Cohort) -> str:
 def send_invites(cohort: Cohort, trainer: User, addresses: list[str], path_title: str) -> int:
     """Mail the invite link to each address (in Dutch, the platform's language) and audit-log it."""
     for address in addresses:
-        send_mail(address, _l("Uitnodiging voor een opleiding op Kruispunt"), "invite", cohort=cohort,
-                  trainer=trainer.name, path_title=path_title, link=invite_link(cohort))
+        send_mail(
+            address,
+            _l("Uitnodiging voor een opleiding op Kruispunt"),
+            "invite",
+            cohort=cohort,
+            trainer=trainer.name,
+            path_title=path_title,
+            link=invite_link(cohort),
+        )
     audit.record("cohort.invites_sent", trainer.id, cohort.name, details=str(len(addresses)))
     return len(addresses)

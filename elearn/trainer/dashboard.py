@@ -1,4 +1,5 @@
 """The cohort dashboard's rows: one per learner, built in a fixed number of queries."""
+
 from __future__ import annotations
 
 import datetime
@@ -56,7 +57,8 @@ def cohort_rows(course: Course, cohort: Cohort) -> list[LearnerRow]:
     members = db.session.execute(
         select(User.id, User.name, User.organisation, User.erased_at, CohortMember.joined_at)
         .join(CohortMember, CohortMember.user_id == User.id)
-        .where(CohortMember.cohort_id == cohort.id)).all()
+        .where(CohortMember.cohort_id == cohort.id)
+    ).all()
     ids = [m.id for m in members]
     within = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
     records = load_records(ids, within)
@@ -64,31 +66,42 @@ def cohort_rows(course: Course, cohort: Cohort) -> list[LearnerRow]:
     surveys: dict[tuple[int, str], list[int]] = {}
     if ids:
         for uid, revoked in db.session.execute(
-                select(Certificate.user_id, Certificate.revoked_at).where(
-                    Certificate.user_id.in_(within), Certificate.path_slug == cohort.path_slug)):
+            select(Certificate.user_id, Certificate.revoked_at).where(
+                Certificate.user_id.in_(within), Certificate.path_slug == cohort.path_slug
+            )
+        ):
             certs[uid] = "revoked" if revoked else "valid"
         for uid, phase, value in db.session.execute(
-                select(SurveyResponse.user_id, SurveyResponse.phase, SurveyAnswer.value)
-                .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
-                .where(SurveyResponse.user_id.in_(within), SurveyResponse.path_slug == cohort.path_slug)):
+            select(SurveyResponse.user_id, SurveyResponse.phase, SurveyAnswer.value)
+            .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+            .where(SurveyResponse.user_id.in_(within), SurveyResponse.path_slug == cohort.path_slug)
+        ):
             surveys.setdefault((uid, phase), []).append(value)
     now = utcnow()
     rows = []
     for m in members:
         rec = records[m.id]
         status = path_status(course, path, rec) if path else None
-        rows.append(LearnerRow(
-            user_id=m.id, name=m.name, organisation=m.organisation, erased=m.erased_at is not None,
-            status=status,
-            quiz_best={slug: rec.quiz_scores[slug][0] for slug in (path.modules if path else ()) if slug in rec.quiz_scores},
-            pre_score=rec.quiz_scores.get(pretest_id(cohort.path_slug), (None,))[0],
-            post_score=rec.quiz_scores.get(posttest_id(cohort.path_slug), (None,))[0],
-            confidence_pre=_mean(surveys.get((m.id, "pre"), [])),
-            confidence_post=_mean(surveys.get((m.id, "post"), [])),
-            certificate=certs.get(m.id, "none"),
-            last_activity=rec.last_activity, joined_at=m.joined_at,
-            state=_state(status, rec.last_activity, now) if status else "not_started",
-        ))
+        rows.append(
+            LearnerRow(
+                user_id=m.id,
+                name=m.name,
+                organisation=m.organisation,
+                erased=m.erased_at is not None,
+                status=status,
+                quiz_best={
+                    slug: rec.quiz_scores[slug][0] for slug in (path.modules if path else ()) if slug in rec.quiz_scores
+                },
+                pre_score=rec.quiz_scores.get(pretest_id(cohort.path_slug), (None,))[0],
+                post_score=rec.quiz_scores.get(posttest_id(cohort.path_slug), (None,))[0],
+                confidence_pre=_mean(surveys.get((m.id, "pre"), [])),
+                confidence_post=_mean(surveys.get((m.id, "post"), [])),
+                certificate=certs.get(m.id, "none"),
+                last_activity=rec.last_activity,
+                joined_at=m.joined_at,
+                state=_state(status, rec.last_activity, now) if status else "not_started",
+            )
+        )
     return rows
 
 

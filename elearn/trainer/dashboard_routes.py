@@ -1,4 +1,5 @@
 """The cohort dashboard, its summary with charts and item analysis, and the exports."""
+
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request
@@ -24,8 +25,12 @@ def dashboard_query():
     """The filter, sort and page chosen in the query string (shared by the page and the exports)."""
     state = request.args.get("state", "")
     sort = request.args.get("sort", "name")
-    return (state if state in STATES else "", sort if sort in SORTS else "name",
-            request.args.get("desc") == "1", page_number(request.args.get("page")))
+    return (
+        state if state in STATES else "",
+        sort if sort in SORTS else "name",
+        request.args.get("desc") == "1",
+        page_number(request.args.get("page")),
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>")
@@ -39,10 +44,21 @@ def cohort(cohort_id: int):
     pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(page, pages)
     counts = {s: sum(1 for r in all_rows if r.state == s) for s in STATES}
-    return render_template("trainer/cohort.html", cohort=cohort, course=course,
-                           path=course.path(cohort.path_slug), rows=rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
-                           total=len(rows), counts=counts, state=state, sort=sort, descending=descending,
-                           page=page, pages=pages, action_form=ActionForm())
+    return render_template(
+        "trainer/cohort.html",
+        cohort=cohort,
+        course=course,
+        path=course.path(cohort.path_slug),
+        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        total=len(rows),
+        counts=counts,
+        state=state,
+        sort=sort,
+        descending=descending,
+        page=page,
+        pages=pages,
+        action_form=ActionForm(),
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/summary")
@@ -51,8 +67,14 @@ def summary(cohort_id: int):
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
     result = cohort_summary(course, cohort, cohort_rows(course, cohort))
-    return render_template("trainer/summary.html", cohort=cohort, course=course, summary=result,
-                           path=course.path(cohort.path_slug), funnel_labels=FUNNEL_LABELS)
+    return render_template(
+        "trainer/summary.html",
+        cohort=cohort,
+        course=course,
+        summary=result,
+        path=course.path(cohort.path_slug),
+        funnel_labels=FUNNEL_LABELS,
+    )
 
 
 def _download(cohort, what: str, fmt: str, headers, table, sheet: str, name: str):
@@ -63,8 +85,10 @@ def _download(cohort, what: str, fmt: str, headers, table, sheet: str, name: str
         body = "\ufeff" + exports.to_csv(headers, table, get_locale().language)
         response = Response(body, mimetype="text/csv; charset=utf-8")
     else:
-        response = Response(exports.to_xlsx(headers, table, sheet),
-                            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = Response(
+            exports.to_xlsx(headers, table, sheet),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     response.headers["Content-Disposition"] = f"attachment; filename={filename}"
     audit.record("data.exported", current_user.id, f"cohort:{cohort.id}", f"{what} {fmt}")
     db.session.commit()

@@ -1,4 +1,5 @@
 """CSV and XLSX exports of the learner table and the item analysis."""
+
 from __future__ import annotations
 
 import io
@@ -12,38 +13,78 @@ def learner_table(rows, course, path) -> tuple[list[str], list[list]]:
     quiz_modules = [m for m in path.modules if m in course.quizzes] if path else []
     headers = [_("Naam"), _("Organisatie"), _("Status"), _("Voortgang (%)")]
     headers += [_("Toets %(m)s: beste score", m=course.module(m).title) for m in quiz_modules]
-    headers += [_("Casussen afgewerkt"), _("Casussen totaal"), _("Voortoets (%)"), _("Eindtoets (%)"),
-                _("Zelfinschatting start"), _("Zelfinschatting einde"), _("Attest"), _("Laatst actief"), _("Aangesloten")]
-    states = {"not_started": _("niet gestart"), "in_progress": _("bezig"), "completed": _("afgerond"),
-              "inactive": _("inactief")}
+    headers += [
+        _("Casussen afgewerkt"),
+        _("Casussen totaal"),
+        _("Voortoets (%)"),
+        _("Eindtoets (%)"),
+        _("Zelfinschatting start"),
+        _("Zelfinschatting einde"),
+        _("Attest"),
+        _("Laatst actief"),
+        _("Aangesloten"),
+    ]
+    states = {
+        "not_started": _("niet gestart"),
+        "in_progress": _("bezig"),
+        "completed": _("afgerond"),
+        "inactive": _("inactief"),
+    }
     certs = {"none": "", "valid": _("uitgereikt"), "revoked": _("ingetrokken")}
     table = []
     for r in rows:
-        line = [_("(gewist account)") if r.erased else r.name, "" if r.erased else r.organisation,
-                states[r.state], r.status.percent if r.status else 0]
+        line = [
+            _("(gewist account)") if r.erased else r.name,
+            "" if r.erased else r.organisation,
+            states[r.state],
+            r.status.percent if r.status else 0,
+        ]
         line += [round(r.quiz_best[m], 1) if m in r.quiz_best else None for m in quiz_modules]
-        line += [sum(m.vignettes_done for m in r.status.modules) if r.status else 0,
-                 sum(m.vignettes_total for m in r.status.modules) if r.status else 0,
-                 _round(r.pre_score), _round(r.post_score), r.confidence_pre, r.confidence_post,
-                 certs[r.certificate],
-                 r.last_activity.strftime("%Y-%m-%d %H:%M") if r.last_activity else "",
-                 r.joined_at.strftime("%Y-%m-%d")]
+        line += [
+            sum(m.vignettes_done for m in r.status.modules) if r.status else 0,
+            sum(m.vignettes_total for m in r.status.modules) if r.status else 0,
+            _round(r.pre_score),
+            _round(r.post_score),
+            r.confidence_pre,
+            r.confidence_post,
+            certs[r.certificate],
+            r.last_activity.strftime("%Y-%m-%d %H:%M") if r.last_activity else "",
+            r.joined_at.strftime("%Y-%m-%d"),
+        ]
         table.append(line)
     return headers, table
 
 
 def item_table(items, course) -> tuple[list[str], list[list]]:
-    headers = [_("Toets"), _("Vraag-id"), _("Vraag"), _("Antwoorden"), _("Facility (aandeel juist)"),
-               _("Discriminatie (hoogste tegen laagste 27 procent)"), _("Punt-biseriële correlatie"), _("Gekozen opties"), _("Signalen")]
+    headers = [
+        _("Toets"),
+        _("Vraag-id"),
+        _("Vraag"),
+        _("Antwoorden"),
+        _("Facility (aandeel juist)"),
+        _("Discriminatie (hoogste tegen laagste 27 procent)"),
+        _("Punt-biseriële correlatie"),
+        _("Gekozen opties"),
+        _("Signalen"),
+    ]
     flags = {"too_easy": _("te makkelijk"), "too_hard": _("te moeilijk"), "poor_discrimination": _("onderscheidt zwak")}
     table = []
     for item in items:
         question = course.quizzes[item.quiz_id].question(item.question_id)
         prompt = _strip(question.prompt_html) if question else ""
-        table.append([item.quiz_id, item.question_id, prompt, item.responses, _round(item.facility, 3),
-                      _round(item.discrimination, 3), _round(item.point_biserial, 3),
-                      "; ".join(f"{choice_label(question, k)}: {v}" for k, v in sorted(item.choices.items())),
-                      ", ".join(flags[f] for f in item.flags)])
+        table.append(
+            [
+                item.quiz_id,
+                item.question_id,
+                prompt,
+                item.responses,
+                _round(item.facility, 3),
+                _round(item.discrimination, 3),
+                _round(item.point_biserial, 3),
+                "; ".join(f"{choice_label(question, k)}: {v}" for k, v in sorted(item.choices.items())),
+                ", ".join(flags[f] for f in item.flags),
+            ]
+        )
     return headers, table
 
 
@@ -79,6 +120,7 @@ def _round(value, digits=1):
 def _strip(html: str) -> str:
     import html as html_lib
     import re
+
     return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
 
 
@@ -99,9 +141,12 @@ def safe_text(text: str) -> str:
     """Text that no spreadsheet evaluates: a formula at the start of the text, or at the start of
     any piece that a separator (; or ,) could split off as its own cell, is prefixed with ``'``."""
     import re
+
     pieces = re.split(r"([;,])", text)
-    return "".join(p if p in SEPARATORS else _neutralise(p) if i == 0 or p.lstrip(" \n")[:1] in _FORMULA_START else p
-                   for i, p in enumerate(pieces))
+    return "".join(
+        p if p in SEPARATORS else _neutralise(p) if i == 0 or p.lstrip(" \n")[:1] in _FORMULA_START else p
+        for i, p in enumerate(pieces)
+    )
 
 
 @dataclass(frozen=True)

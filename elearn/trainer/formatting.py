@@ -3,6 +3,7 @@
 Dutch gets a decimal comma and a (non-breaking) space before the percent sign, as the
 Taalunie advises ("58 %"); English gets a decimal point and "58%". A missing value is a dash.
 """
+
 from __future__ import annotations
 
 from babel import Locale

@@ -1,4 +1,5 @@
 """Cohort forms."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -26,7 +27,9 @@ class CohortForm(FlaskForm):
 class InviteForm(PageForm):
     id_prefix = "invite"
     expires_on = DateField(_l("Code geldig tot (optioneel)"), validators=[Optional()])
-    seat_limit = IntegerField(_l("Maximum aantal deelnemers (optioneel)"), validators=[Optional(), NumberRange(min=1, max=10000)])
+    seat_limit = IntegerField(
+        _l("Maximum aantal deelnemers (optioneel)"), validators=[Optional(), NumberRange(min=1, max=10000)]
+    )
     submit = SubmitField(_l("Uitnodiging opslaan"))
 
     def validate_expires_on(self, field):
@@ -36,15 +39,19 @@ class InviteForm(PageForm):
 
 
 class JoinForm(FlaskForm):
-    code = StringField(_l("Groepscode"), validators=[DataRequired(), Length(max=40)],
-                       description=_l("Hoofdletters, spaties en streepjes maken niet uit."))
+    code = StringField(
+        _l("Groepscode"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("Hoofdletters, spaties en streepjes maken niet uit."),
+    )
     submit = SubmitField(_l("Aansluiten"))
 
 
 class InviteMailForm(PageForm):
     id_prefix = "mail"
-    addresses = TextAreaField(_l("E-mailadressen (één per regel of gescheiden door komma's)"),
-                              validators=[DataRequired(), Length(max=5000)])
+    addresses = TextAreaField(
+        _l("E-mailadressen (één per regel of gescheiden door komma's)"), validators=[DataRequired(), Length(max=5000)]
+    )
     submit = SubmitField(_l("Uitnodiging versturen"))
 
     #: at most this many addresses per sending
@@ -52,6 +59,7 @@ class InviteMailForm(PageForm):
 
     def validate_addresses(self, field):
         from email_validator import EmailNotValidError, validate_email
+
         parts = [p.strip() for p in field.data.replace(",", "\n").replace(";", "\n").splitlines() if p.strip()]
         if len(parts) > self.MAX_ADDRESSES:
             raise ValidationError(_l("Verstuur naar hoogstens %(n)s adressen tegelijk.", n=self.MAX_ADDRESSES))
@@ -68,5 +76,7 @@ class InviteMailForm(PageForm):
 
 class CoTrainerForm(PageForm):
     id_prefix = "cotrainer"
-    email = EmailField(_l("E-mailadres van de co-opleider"), validators=[DataRequired(), Email(check_deliverability=False)])
+    email = EmailField(
+        _l("E-mailadres van de co-opleider"), validators=[DataRequired(), Email(check_deliverability=False)]
+    )
     submit = SubmitField(_l("Co-opleider toevoegen"))

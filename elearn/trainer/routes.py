@@ -1,4 +1,5 @@
 """Trainer pages: cohorts, invitations, members; learners join with a code."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -19,7 +20,6 @@ from .forms import CohortForm, CoTrainerForm, InviteForm, InviteMailForm, JoinFo
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 
 
-
 def _path_choices():
     return [(p.slug, p.title) for p in get_course().paths]
 
@@ -28,9 +28,10 @@ def _path_choices():
 @role_required("trainer")
 def cohorts():
     rows = db.session.execute(
-        visible_cohorts_query(current_user).with_only_columns(
-            Cohort, select(func.count()).where(CohortMember.cohort_id == Cohort.id).scalar_subquery())
-        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())).all()
+        visible_cohorts_query(current_user)
+        .with_only_columns(Cohort, select(func.count()).where(CohortMember.cohort_id == Cohort.id).scalar_subquery())
+        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+    ).all()
     return render_template("trainer/cohorts.html", rows=rows, course=get_course())
 
 
@@ -40,9 +41,14 @@ def new_cohort():
     form = CohortForm()
     form.path_slug.choices = _path_choices()
     if form.validate_on_submit():
-        cohort = service.create_cohort(current_user, name=form.name.data, path_slug=form.path_slug.data,
-                                       starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                                       description=form.description.data)
+        cohort = service.create_cohort(
+            current_user,
+            name=form.name.data,
+            path_slug=form.path_slug.data,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+            description=form.description.data,
+        )
         db.session.commit()
         flash(_("De groep is aangemaakt. Deel de code met je deelnemers."), "success")
         return redirect(url_for(".cohort", cohort_id=cohort.id))
@@ -68,8 +74,12 @@ def edit_cohort(cohort_id: int):
 @role_required("trainer")
 def manage(cohort_id: int):
     cohort = cohort_or_404(current_user, cohort_id)
-    form = InviteForm(data={"seat_limit": cohort.seat_limit,
-                            "expires_on": cohort.invite_expires_at.date() if cohort.invite_expires_at else None})
+    form = InviteForm(
+        data={
+            "seat_limit": cohort.seat_limit,
+            "expires_on": cohort.invite_expires_at.date() if cohort.invite_expires_at else None,
+        }
+    )
     if form.validate_on_submit():
         service.set_invite(cohort, form.expires_on.data, form.seat_limit.data)
         db.session.commit()
@@ -80,13 +90,25 @@ def manage(cohort_id: int):
 
 def _manage_page(cohort, form=None, mail_form=None):
     if form is None:
-        form = InviteForm(data={"seat_limit": cohort.seat_limit,
-                                "expires_on": cohort.invite_expires_at.date() if cohort.invite_expires_at else None})
-    return render_template("trainer/manage.html", cohort=cohort, form=form, co_form=CoTrainerForm(),
-                           mail_form=mail_form or InviteMailForm(), mail_enabled=mail_enabled(),
-                           invite_link=service.invite_link(cohort), action_form=ActionForm(),
-                           trainers=service.trainers_of(cohort), members=service.member_count(cohort.id),
-                           expired=bool(cohort.invite_expires_at and cohort.invite_expires_at < utcnow()))
+        form = InviteForm(
+            data={
+                "seat_limit": cohort.seat_limit,
+                "expires_on": cohort.invite_expires_at.date() if cohort.invite_expires_at else None,
+            }
+        )
+    return render_template(
+        "trainer/manage.html",
+        cohort=cohort,
+        form=form,
+        co_form=CoTrainerForm(),
+        mail_form=mail_form or InviteMailForm(),
+        mail_enabled=mail_enabled(),
+        invite_link=service.invite_link(cohort),
+        action_form=ActionForm(),
+        trainers=service.trainers_of(cohort),
+        members=service.member_count(cohort.id),
+        expired=bool(cohort.invite_expires_at and cohort.invite_expires_at < utcnow()),
+    )
 
 
 def _trainer_key() -> str:
@@ -107,8 +129,14 @@ def invite_mail(cohort_id: int):
     path = get_course().path(cohort.path_slug)
     sent = service.send_invites(cohort, current_user, form.parsed, path.title if path else cohort.path_slug)
     db.session.commit()
-    flash(ngettext("De uitnodiging is naar %(num)s adres verstuurd.",
-                   "De uitnodiging is naar %(num)s adressen verstuurd.", sent), "success")
+    flash(
+        ngettext(
+            "De uitnodiging is naar %(num)s adres verstuurd.",
+            "De uitnodiging is naar %(num)s adressen verstuurd.",
+            sent,
+        ),
+        "success",
+    )
     return redirect(url_for(".manage", cohort_id=cohort.id))
 
 
@@ -164,10 +192,14 @@ def invitation(code: str):
     cohort = service.cohort_by_code(code)
     problem = service.invite_problem(cohort)
     owner = db.session.get(User, cohort.owner_id) if cohort else None
-    return render_template("trainer/invitation.html", cohort=cohort, owner=owner,
-                           problem=service.JOIN_MESSAGES[problem] if problem else None,
-                           path=get_course().path(cohort.path_slug) if cohort else None,
-                           code=service.normalise_code(code)), 404 if problem == "unknown" else 200
+    return render_template(
+        "trainer/invitation.html",
+        cohort=cohort,
+        owner=owner,
+        problem=service.JOIN_MESSAGES[problem] if problem else None,
+        path=get_course().path(cohort.path_slug) if cohort else None,
+        code=service.normalise_code(code),
+    ), 404 if problem == "unknown" else 200
 
 
 @bp.route("/join", methods=["GET", "POST"])

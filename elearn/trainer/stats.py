@@ -19,6 +19,7 @@ Definitions (also explained to trainers on the summary page and in the README):
   difference is the same (zero spread) the interval is that single value and d_z is undefined
   (a division by zero): reported as None, with :attr:`PairedGain.no_spread` set.
 """
+
 from __future__ import annotations
 
 import math
@@ -30,9 +31,38 @@ from statistics import NormalDist, fmean, stdev
 MIN_PAIRS = 5
 
 #: two-sided 95 % critical values of Student's t, t(0.975, df) for df = 1..30
-T_975 = (12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
-         2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,
-         2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423)
+T_975 = (
+    12.7062,
+    4.3027,
+    3.1824,
+    2.7764,
+    2.5706,
+    2.4469,
+    2.3646,
+    2.3060,
+    2.2622,
+    2.2281,
+    2.2010,
+    2.1788,
+    2.1604,
+    2.1448,
+    2.1314,
+    2.1199,
+    2.1098,
+    2.1009,
+    2.0930,
+    2.0860,
+    2.0796,
+    2.0739,
+    2.0687,
+    2.0639,
+    2.0595,
+    2.0555,
+    2.0518,
+    2.0484,
+    2.0452,
+    2.0423,
+)
 
 
 def t_critical(df: int, confidence: float = 0.95) -> float:
@@ -47,28 +77,28 @@ def t_critical(df: int, confidence: float = 0.95) -> float:
     if confidence == 0.95 and df <= len(T_975):
         return T_975[df - 1]
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    g1 = (z ** 3 + z) / 4
-    g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96
-    g3 = (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384
-    g4 = (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / 92160
-    return z + g1 / df + g2 / df ** 2 + g3 / df ** 3 + g4 / df ** 4
+    g1 = (z**3 + z) / 4
+    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
+    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
+    g4 = (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160
+    return z + g1 / df + g2 / df**2 + g3 / df**3 + g4 / df**4
 
 
 @dataclass(frozen=True)
 class PairedGain:
     """Before/after figures over the learners who have both values."""
 
-    n: int                            #: pairs (learners with a before and an after value)
-    maximum: float                    #: top of the scale (100 for percentages, 5 for the scale)
+    n: int  #: pairs (learners with a before and an after value)
+    maximum: float  #: top of the scale (100 for percentages, 5 for the scale)
     mean_pre: float | None
     mean_post: float | None
-    mean_gain: float | None           #: mean of the paired differences after - before
-    sd_gain: float | None             #: sample standard deviation of the differences (n >= 2)
-    ci: tuple[float, float] | None    #: 95 % confidence interval of the mean gain (n >= 2)
-    normalised_gain: float | None     #: Hake: (mean post - mean pre) / (maximum - mean pre)
-    d_z: float | None                 #: mean gain / sd of the differences (None when sd is 0)
-    only_pre: int = 0                 #: learners with a before value only
-    only_post: int = 0                #: learners with an after value only
+    mean_gain: float | None  #: mean of the paired differences after - before
+    sd_gain: float | None  #: sample standard deviation of the differences (n >= 2)
+    ci: tuple[float, float] | None  #: 95 % confidence interval of the mean gain (n >= 2)
+    normalised_gain: float | None  #: Hake: (mean post - mean pre) / (maximum - mean pre)
+    d_z: float | None  #: mean gain / sd of the differences (None when sd is 0)
+    only_pre: int = 0  #: learners with a before value only
+    only_post: int = 0  #: learners with an after value only
 
     @property
     def enough(self) -> bool:

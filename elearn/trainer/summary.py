@@ -4,6 +4,7 @@ Gains compare each learner's FIRST submitted pre-test with their FIRST submitted
 retake never improves the reported gain), over the learners who have both (see ``stats``).
 Each function runs a fixed number of queries, whatever the cohort's size.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,12 @@ from . import analytics
 from .stats import PairedGain, paired_gain
 
 FUNNEL_LABELS = {
-    "joined": _l("Aangesloten"), "started": _l("Gestart"), "pretest": _l("Voortoets gemaakt"),
-    "modules": _l("Alle modules afgerond"), "posttest": _l("Eindtoets gemaakt"), "completed": _l("Traject afgerond"),
+    "joined": _l("Aangesloten"),
+    "started": _l("Gestart"),
+    "pretest": _l("Voortoets gemaakt"),
+    "modules": _l("Alle modules afgerond"),
+    "posttest": _l("Eindtoets gemaakt"),
+    "completed": _l("Traject afgerond"),
 }
 #: the confidence chart's labels are cut to this many characters (the table has the full statement)
 LABEL_CHARS = 36
@@ -39,43 +44,66 @@ def path_quiz_ids(course: Course, cohort: Cohort) -> list[str]:
 def first_test_answers(cohort: Cohort, quiz_ids: list[str]):
     """(user, quiz, attempt score, question, response JSON, credit) of each member's FIRST
     submitted attempt per quiz; an attempt without answers gives one row with question None."""
-    first = (select(func.min(QuizAttempt.id))
-             .where(QuizAttempt.user_id.in_(_members(cohort)), QuizAttempt.quiz_id.in_(quiz_ids),
-                    QuizAttempt.submitted_at.is_not(None))
-             .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id))
+    first = (
+        select(func.min(QuizAttempt.id))
+        .where(
+            QuizAttempt.user_id.in_(_members(cohort)),
+            QuizAttempt.quiz_id.in_(quiz_ids),
+            QuizAttempt.submitted_at.is_not(None),
+        )
+        .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
+    )
     return db.session.execute(
-        select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.score, AttemptAnswer.question_id,
-               AttemptAnswer.response, AttemptAnswer.credit)
+        select(
+            QuizAttempt.user_id,
+            QuizAttempt.quiz_id,
+            QuizAttempt.score,
+            AttemptAnswer.question_id,
+            AttemptAnswer.response,
+            AttemptAnswer.credit,
+        )
         .outerjoin(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
-        .where(QuizAttempt.id.in_(first))).all()
+        .where(QuizAttempt.id.in_(first))
+    ).all()
 
 
 def first_responses(cohort: Cohort, quiz_ids: list[str]):
     """(user, quiz, attempt score, question, response JSON, credit): each member's FIRST submitted
     response to each question of these quizzes, so retakes do not blur the item statistics."""
-    submitted = (QuizAttempt.user_id.in_(_members(cohort)), QuizAttempt.quiz_id.in_(quiz_ids),
-                 QuizAttempt.submitted_at.is_not(None))
-    first = (select(AttemptAnswer.question_id, func.min(QuizAttempt.id).label("attempt_id"))
-             .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
-             .where(*submitted)
-             .group_by(QuizAttempt.user_id, AttemptAnswer.question_id)).subquery()
+    submitted = (
+        QuizAttempt.user_id.in_(_members(cohort)),
+        QuizAttempt.quiz_id.in_(quiz_ids),
+        QuizAttempt.submitted_at.is_not(None),
+    )
+    first = (
+        select(AttemptAnswer.question_id, func.min(QuizAttempt.id).label("attempt_id"))
+        .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+        .where(*submitted)
+        .group_by(QuizAttempt.user_id, AttemptAnswer.question_id)
+    ).subquery()
     return db.session.execute(
-        select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.score, AttemptAnswer.question_id,
-               AttemptAnswer.response, AttemptAnswer.credit)
+        select(
+            QuizAttempt.user_id,
+            QuizAttempt.quiz_id,
+            QuizAttempt.score,
+            AttemptAnswer.question_id,
+            AttemptAnswer.response,
+            AttemptAnswer.credit,
+        )
         .join(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
         .join(first, and_(first.c.attempt_id == QuizAttempt.id, first.c.question_id == AttemptAnswer.question_id))
-        ).all()
+    ).all()
 
 
 @dataclass(frozen=True)
 class Summary:
     funnel: list
-    knowledge: PairedGain            # overall score (percent) of the first pre- and post-test
-    modules: dict                    # module slug -> PairedGain (percent correct on its items)
-    confidence: PairedGain | None    # a learner's mean over all statements (1-5), start and end
-    statements: dict                 # statement id -> PairedGain (1-5)
-    labels: dict                     # statement id -> short label for the chart
-    items: list                      # ItemStats, in quiz order
+    knowledge: PairedGain  # overall score (percent) of the first pre- and post-test
+    modules: dict  # module slug -> PairedGain (percent correct on its items)
+    confidence: PairedGain | None  # a learner's mean over all statements (1-5), start and end
+    statements: dict  # statement id -> PairedGain (1-5)
+    labels: dict  # statement id -> short label for the chart
+    items: list  # ItemStats, in quiz order
 
 
 def funnel_steps(rows) -> list[tuple[str, int, float]]:
@@ -113,8 +141,10 @@ def knowledge_gains(course: Course, path, answers) -> tuple[PairedGain, dict[str
     for (phase, module, uid), values in credits.items():
         if module in per:
             per[module][phase][uid] = 100 * sum(values) / len(values)
-    return (paired_gain(overall["pre"], overall["post"], 100),
-            {m: paired_gain(v["pre"], v["post"], 100) for m, v in per.items()})
+    return (
+        paired_gain(overall["pre"], overall["post"], 100),
+        {m: paired_gain(v["pre"], v["post"], 100) for m, v in per.items()},
+    )
 
 
 def confidence_gains(scale, rows) -> tuple[PairedGain | None, dict[str, PairedGain]]:
@@ -131,8 +161,10 @@ def confidence_gains(scale, rows) -> tuple[PairedGain | None, dict[str, PairedGa
     means = {"pre": {}, "post": {}}
     for (phase, uid), vs in values.items():
         means[phase][uid] = sum(vs) / len(vs)
-    return (paired_gain(means["pre"], means["post"], scale.max),
-            {k: paired_gain(v["pre"], v["post"], scale.max) for k, v in per.items()})
+    return (
+        paired_gain(means["pre"], means["post"], scale.max),
+        {k: paired_gain(v["pre"], v["post"], scale.max) for k, v in per.items()},
+    )
 
 
 def short_labels(items, limit: int = LABEL_CHARS) -> dict[str, str]:
@@ -176,7 +208,8 @@ def cohort_summary(course: Course, cohort: Cohort, rows) -> Summary:
     survey = db.session.execute(
         select(SurveyResponse.user_id, SurveyResponse.phase, SurveyAnswer.item_id, SurveyAnswer.value)
         .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
-        .where(SurveyResponse.user_id.in_(_members(cohort)), SurveyResponse.path_slug == path.slug)).all()
+        .where(SurveyResponse.user_id.in_(_members(cohort)), SurveyResponse.path_slug == path.slug)
+    ).all()
     confidence, statements = confidence_gains(course.confidence, survey)
     labels = short_labels(course.confidence.items) if course.confidence else {}
     items = item_analysis(course, quiz_ids, first_responses(cohort, quiz_ids))
@@ -190,7 +223,8 @@ def item_analysis(course: Course, quiz_ids: list[str], answers) -> list[analytic
         if qid is None:
             continue
         grouped.setdefault((quiz_id, qid), []).append(
-            (credit or 0.0, score or 0.0, analytics.chosen_ids(json.loads(response))))
+            (credit or 0.0, score or 0.0, analytics.chosen_ids(json.loads(response)))
+        )
     out = []
     for quiz_id in quiz_ids:
         for question in course.quizzes[quiz_id].questions:

@@ -1,4 +1,5 @@
 """Journeys through the real course in Chromium, with axe-core on every page visited."""
+
 from __future__ import annotations
 
 import re
@@ -254,8 +255,11 @@ def test_quiz_and_vignette_with_keyboard_only(new_page, live):
         shown = _shown_question(live, page)
         question = shown.question
         if question.type in ("single", "truefalse"):
-            target = next(o for o in question.options if o.correct).id if question.type == "truefalse" else \
-                str(next(i for i, o in enumerate(shown.options, 1) if o.correct))
+            target = (
+                next(o for o in question.options if o.correct).id
+                if question.type == "truefalse"
+                else str(next(i for i, o in enumerate(shown.options, 1) if o.correct))
+            )
             tab_to("input[name=answer]")
             for _ in range(10):
                 if page.evaluate("document.activeElement.value") == target:

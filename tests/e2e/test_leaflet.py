@@ -1,4 +1,5 @@
 """The JAC/CAW leaflet in Chromium: accessible on screen, and printing keeps only the leaflet."""
+
 from .checks import check_page
 
 
