@@ -53,7 +53,7 @@ def test_markdown_is_sanitised_and_terms_linked_once_per_section(content):
     assert "<script" not in second.html and "javascript:" not in second.html
     assert first.html.count('href="/glossary#tina"') == 1
     assert second.html.count('href="/glossary#tina"') == 1
-    assert '<a href="/modules/proef/sources#bron-bron-a">1</a>' in first.html
+    assert '<a href="/modules/proef/sources#bron-bron-a" aria-label="bron 1">1</a>' in first.html
 
 
 def test_missing_field_names_the_line(content):

@@ -231,3 +231,19 @@ def test_account_page_gives_every_field_its_own_id_and_name(learner):
         assert f'<label for="{field_id}"' in page
     assert re.search(r'<label class="check"><input[^>]*id="erase-confirm"', page)  # named by its wrapping label
     assert 'aria-describedby="pw-password-hint"' in page
+
+
+def test_form_errors_are_summarised_announced_and_named_in_the_title(client):
+    page = post_form(client, "/register", {"name": "", "email": "geen-adres", "password": "kort", "confirm": "x"})
+    html = page.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary" id="error-summary" role="alert"[^>]*>(.*?)</div>', html, re.S)
+    assert summary and 'href="#email"' in summary.group(1) and 'href="#password"' in summary.group(1)
+    assert re.search(r"<title>Fout: Registreren", html)
+    assert 'value="geen-adres"' in html  # the input is kept
+    clean = client.get("/register").get_data(as_text=True)
+    assert "error-summary" not in clean and "<title>Registreren" in clean
+
+
+def test_citation_links_name_their_source(learner):
+    page = learner.get("/modules/proef/eerste").get_data(as_text=True)
+    assert re.search(r'<sup class="cite">\[<a href="[^"]+#bron-[^"]+" aria-label="bron 1">1</a>', page)

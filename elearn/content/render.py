@@ -191,10 +191,13 @@ def cited_ids(markdown_text: str) -> list[str]:
 def link_citations(html: str, numbers: dict[str, int], href: Callable[[str], str]) -> str:
     """Turn ``[bron: id]`` into numbered links to the module's source list."""
 
+    def link(source_id: str) -> str:
+        number = numbers.get(source_id, "?")
+        # the link names its target: a screen reader says "bron 3", not just "3"
+        return f'<a href="{href(source_id)}" aria-label="bron {number}">{number}</a>'
+
     def repl(match: re.Match) -> str:
-        links = ", ".join(
-            f'<a href="{href(i.strip())}">{numbers.get(i.strip(), "?")}</a>' for i in match.group(1).split(",")
-        )
+        links = ", ".join(link(i.strip()) for i in match.group(1).split(","))
         return f'<sup class="cite">[{links}]</sup>'
 
     return _CITE.sub(repl, html)

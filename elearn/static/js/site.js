@@ -27,6 +27,11 @@
     observer.observe(marker);
   }
 
+  // A form came back with errors: move focus to the announced summary so keyboard and
+  // screen-reader users start there (the page works the same without this).
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+
   // Disable a submit button after the first click so a double click sends once
   // (the server counts a double submission once anyway).
   document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
