@@ -247,3 +247,12 @@ def test_form_errors_are_summarised_announced_and_named_in_the_title(client):
 def test_citation_links_name_their_source(learner):
     page = learner.get("/modules/proef/eerste").get_data(as_text=True)
     assert re.search(r'<sup class="cite">\[<a href="[^"]+#bron-[^"]+" aria-label="bron 1">1</a>', page)
+
+
+def test_confirming_in_the_registering_browser_says_welcome_and_names_the_group(app, trainer):
+    _cohort_id, code = create_cohort(trainer, name="Vorming Hasselt")
+    visitor = app.test_client()
+    _register(visitor, "hasselt@example.org", invite=code)
+    page = visitor.get(_link(app.extensions["outbox"][-1]["body"], "/verify/email"), follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert "Welkom" in text and "Je bent aangesloten bij Vorming Hasselt" in text

@@ -108,19 +108,20 @@ def verify(token: str):
         except cohorts.JoinRefused as refused:
             flash(cohorts.JOIN_MESSAGES[str(refused)], "error")
     db.session.commit()
-    if joined:
-        flash(_("Je bent aangesloten bij %(name)s.", name=joined.name), "success")
     landing = url_for("learn.path", slug=joined.path_slug) if joined else url_for("learn.paths")
-    if session.get(REGISTERED_KEY) == user.id and not current_user.is_authenticated:
+    signed_in = session.get(REGISTERED_KEY) == user.id and not current_user.is_authenticated
+    if signed_in:
         lang = session.get("lang")
-        session.clear()
+        session.clear()  # a fresh session for the new login (messages are added after it)
         if lang:
             session["lang"] = lang
         login_user(user)
         flash(_("Je e-mailadres is bevestigd. Welkom!"), "success")
-        return redirect(landing)
-    flash(_("Je e-mailadres is bevestigd. Meld je aan om te beginnen."), "success")
-    return redirect(url_for("auth.login", next=landing))
+    else:
+        flash(_("Je e-mailadres is bevestigd. Meld je aan om te beginnen."), "success")
+    if joined:
+        flash(_("Je bent aangesloten bij %(name)s.", name=joined.name), "success")
+    return redirect(landing if signed_in else url_for("auth.login", next=landing))
 
 
 @bp.route("/login", methods=["GET", "POST"])

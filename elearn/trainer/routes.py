@@ -191,7 +191,7 @@ def invitation(code: str):
         return _join_page(JoinForm(data={"code": service.normalise_code(code)})), 200
     cohort = service.cohort_by_code(code)
     problem = service.invite_problem(cohort)
-    owner = db.session.get(User, cohort.owner_id) if cohort else None
+    owner = db.session.get(User, cohort.owner_id) if cohort and cohort.owner_id else None
     return render_template(
         "trainer/invitation.html",
         cohort=cohort,
