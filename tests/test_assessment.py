@@ -306,3 +306,16 @@ def test_reading_the_last_section_by_scrolling_points_to_the_completion_page(app
     last = learner.post("/modules/proef/tweede/read", data={"csrf_token": token}, headers=scrolled)
     assert last.status_code == 204 and last.headers["X-Completed"] == "/paths/proefpad/done"
     assert certificates(app) == 1
+
+
+def test_a_run_whose_node_was_removed_by_a_content_change_restarts_cleanly(app, learner):
+    with app.app_context():
+        run = VignetteRun(
+            user_id=learner.user_id, vignette_id="proef-casus", content_version="oud", node_id="verdwenen"
+        )
+        db.session.add(run)
+        db.session.commit()
+        run_id = run.id
+    response = learner.get(f"/vignettes/run/{run_id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/vignettes/proef-casus")
+    assert "werd aangepast" in learner.get(response.headers["Location"]).get_data(as_text=True)

@@ -219,6 +219,9 @@ def run(run_id: int):
         else:
             current_user.note_activity()
             return after_step(url_for(".run", run_id=run.id))
+    if run.node_id not in v.nodes:  # the case was rewritten after this run began
+        flash(_("Deze casus werd aangepast nadat je eraan begon. Begin hem opnieuw."), "info")
+        return redirect(url_for(".vignette", vignette_id=v.id))
     steps = vignette_service.taken_steps(run, v)
     node = v.nodes[run.node_id]
     return render_template(
