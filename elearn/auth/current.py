@@ -16,19 +16,18 @@ is not signed in, on the very next request.
 
 from __future__ import annotations
 
-from flask_login import UserMixin
 from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models import User
 from ..models.base import utcnow
-from ..models.user import ACTIVITY_RESOLUTION
+from ..models.user import ACTIVITY_RESOLUTION, AccountRules
 
 _USERS = User.__table__
 _BY_ID = select(*_USERS.c).where(_USERS.c.id == bindparam("id"))
 
 
-class SignedInUser(UserMixin):
+class SignedInUser(AccountRules):
     """A user row with the read-only behaviour of :class:`~elearn.models.User`; writes go to the ORM object."""
 
     __slots__ = ("_row", "_record")
@@ -66,21 +65,6 @@ class SignedInUser(UserMixin):
 
     def __repr__(self) -> str:
         return f"<SignedInUser {self.id}>"
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.erased_at is None
-
-    @property
-    def is_trainer(self) -> bool:
-        return self.role in ("trainer", "admin")
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
 
     def note_activity(self) -> None:
         """As :meth:`User.note_activity`; the ORM object is loaded only when the time is written."""

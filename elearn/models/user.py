@@ -20,7 +20,28 @@ ROLES = ("learner", "trainer", "admin")
 SECTORS = ("drughulp", "seksuele-gezondheid", "jeugd-welzijn", "andere")
 
 
-class User(UserMixin, db.Model):
+class AccountRules(UserMixin):
+    """What an account may do, read from its columns: shared by the ORM ``User`` and the
+    request's lighter ``SignedInUser`` (elearn/auth/current.py)."""
+
+    def get_id(self) -> str:
+        # The version makes old session cookies invalid after a password change.
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.erased_at is None
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.role in ("trainer", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class User(AccountRules, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,19 +79,3 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
-
-    def get_id(self) -> str:
-        # The version makes old session cookies invalid after a password change.
-        return f"{self.id}:{self.session_version}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.erased_at is None
-
-    @property
-    def is_trainer(self) -> bool:
-        return self.role in ("trainer", "admin")
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
