@@ -41,27 +41,37 @@ def path_quiz_ids(course: Course, cohort: Cohort) -> list[str]:
     return [i for i in ids if i in course.quizzes]
 
 
+def _answer_rows():
+    """(user, quiz, attempt score, question, response JSON, credit): the columns both readers return."""
+    return select(
+        QuizAttempt.user_id,
+        QuizAttempt.quiz_id,
+        QuizAttempt.score,
+        AttemptAnswer.question_id,
+        AttemptAnswer.response,
+        AttemptAnswer.credit,
+    )
+
+
+def _submitted(cohort: Cohort, quiz_ids: list[str]) -> tuple:
+    """Submitted attempts of the cohort's members at these quizzes."""
+    return (
+        QuizAttempt.user_id.in_(_members(cohort)),
+        QuizAttempt.quiz_id.in_(quiz_ids),
+        QuizAttempt.submitted_at.is_not(None),
+    )
+
+
 def first_test_answers(cohort: Cohort, quiz_ids: list[str]):
     """(user, quiz, attempt score, question, response JSON, credit) of each member's FIRST
     submitted attempt per quiz; an attempt without answers gives one row with question None."""
     first = (
         select(func.min(QuizAttempt.id))
-        .where(
-            QuizAttempt.user_id.in_(_members(cohort)),
-            QuizAttempt.quiz_id.in_(quiz_ids),
-            QuizAttempt.submitted_at.is_not(None),
-        )
+        .where(*_submitted(cohort, quiz_ids))
         .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
     )
     return db.session.execute(
-        select(
-            QuizAttempt.user_id,
-            QuizAttempt.quiz_id,
-            QuizAttempt.score,
-            AttemptAnswer.question_id,
-            AttemptAnswer.response,
-            AttemptAnswer.credit,
-        )
+        _answer_rows()
         .outerjoin(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
         .where(QuizAttempt.id.in_(first))
     ).all()
@@ -70,26 +80,14 @@ def first_test_answers(cohort: Cohort, quiz_ids: list[str]):
 def first_responses(cohort: Cohort, quiz_ids: list[str]):
     """(user, quiz, attempt score, question, response JSON, credit): each member's FIRST submitted
     response to each question of these quizzes, so retakes do not blur the item statistics."""
-    submitted = (
-        QuizAttempt.user_id.in_(_members(cohort)),
-        QuizAttempt.quiz_id.in_(quiz_ids),
-        QuizAttempt.submitted_at.is_not(None),
-    )
     first = (
         select(AttemptAnswer.question_id, func.min(QuizAttempt.id).label("attempt_id"))
         .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
-        .where(*submitted)
+        .where(*_submitted(cohort, quiz_ids))
         .group_by(QuizAttempt.user_id, AttemptAnswer.question_id)
     ).subquery()
     return db.session.execute(
-        select(
-            QuizAttempt.user_id,
-            QuizAttempt.quiz_id,
-            QuizAttempt.score,
-            AttemptAnswer.question_id,
-            AttemptAnswer.response,
-            AttemptAnswer.credit,
-        )
+        _answer_rows()
         .join(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
         .join(first, and_(first.c.attempt_id == QuizAttempt.id, first.c.question_id == AttemptAnswer.question_id))
     ).all()
