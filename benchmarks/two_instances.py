@@ -72,8 +72,11 @@ def shared_key_supported() -> bool:
 
 
 def answered(page: str, value: str) -> bool:
-    """The quiz page shows the option ``value`` as chosen."""
-    return re.search(rf'value="{re.escape(value)}"[^>]*\schecked', page) is not None
+    """The quiz page shows the option ``value`` as chosen (a checked input or a selected option)."""
+    for tag in re.findall(r"<(?:input|option)\b[^>]*>", page):
+        if f'value="{value}"' in tag and re.search(r"\s(checked|selected)\b", tag):
+            return True
+    return False
 
 
 def run(args) -> int:

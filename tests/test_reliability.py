@@ -209,7 +209,7 @@ def test_learners_lose_no_answer_when_a_worker_dies(server):
                     raise ConnectionError(f"save {status}")
                 if status == 302 and not headers["Location"].endswith("/review"):
                     with lock:
-                        believed[attempt_id][question.id] = form
+                        believed[attempt_id][question.question.id] = form
                         saves[0] += 1
 
             for n, q in enumerate(questions, 1):
@@ -245,6 +245,10 @@ def test_learners_lose_no_answer_when_a_worker_dies(server):
     for t in threads:
         t.join(max(0.1, deadline - time.monotonic() + 30))
     assert not any(t.is_alive() for t in threads), "learners still running after the deadline"
+    # The master reaps the killed worker and starts a new one when it handles SIGCHLD: give it time.
+    respawned_by = time.monotonic() + 30
+    while (victim in _workers(proc.pid) or len(_workers(proc.pid)) != WORKERS) and time.monotonic() < respawned_by:
+        time.sleep(0.2)
     assert victim not in _workers(proc.pid) and len(_workers(proc.pid)) == WORKERS  # respawned
     assert errors == [], errors[0]
     assert len(submitted) == LEARNERS
