@@ -10,7 +10,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import Config, ProductionConfig, instance_secret_key
+from .errors import Conflict, NotFound
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .ratelimit import format_wait, retry_after_seconds, warn_about_private_storage
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
@@ -45,8 +47,6 @@ def create_app(config: dict | type | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    from .ratelimit import warn_about_private_storage
-
     warn_about_private_storage(app)
 
     from .i18n import init_i18n
@@ -151,7 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     from .learn.routes import bp as learn_bp
     from .main.routes import bp as main_bp
     from .quiz.routes import bp as quiz_bp
-    from .trainer.routes import bp as trainer_bp
+    from .trainer import bp as trainer_bp
 
     for bp in (main_bp, auth_bp, learn_bp, quiz_bp, certs_bp, trainer_bp, admin_bp, leaflet_bp):
         app.register_blueprint(bp)
@@ -169,13 +169,13 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 409, 429, 500):
         app.register_error_handler(code, handler(code))
+    app.register_error_handler(NotFound, handler(404))
+    app.register_error_handler(Conflict, handler(409))
 
 
 def _retry_after(code: int) -> str | None:
     """For a 429: how long to wait, in words of the user's language."""
     if code != 429:
         return None
-    from .ratelimit import format_wait, retry_after_seconds
-
     seconds = retry_after_seconds()
     return format_wait(seconds) if seconds else None

@@ -8,17 +8,17 @@ from flask import Flask
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
-from sqlalchemy import select
 
+from .certificates.data import format_hours
 from .course import get_course
-from .extensions import db
+from .quiz.types import question_type
+from .trainer.cohorts import display_code
 
 TAG_LABELS = {"trust": _l("vertrouwen"), "safety": _l("veiligheid"), "referral": _l("doorverwijzing")}
 
 
 def init_templating(app: Flask) -> None:
-    from .quiz.types import question_type
+    """Register the filters and globals every blueprint's templates use."""
 
     @app.template_filter("format_date")
     def format_date(value, fmt="medium"):
@@ -38,8 +38,6 @@ def init_templating(app: Flask) -> None:
     @app.template_filter("invite_code")
     def invite_code(code: str) -> str:
         """A group code in groups of four characters, as people read it aloud ("45J5 A4JT YC")."""
-        from .trainer.cohorts import display_code
-
         return display_code(code)
 
     @app.template_filter("hours")
@@ -50,8 +48,6 @@ def init_templating(app: Flask) -> None:
     @app.template_filter("study_hours")
     def study_hours(hours: float) -> str:
         """A certificate's study load in the reader's language: ``1 uur``, ``1,5 uur``, ``1 hour``."""
-        from .certificates.data import format_hours
-
         locale = get_locale()
         return format_hours(hours, locale.language if locale and locale.language in ("nl", "en") else "nl")
 
@@ -59,21 +55,6 @@ def init_templating(app: Flask) -> None:
     def study_minutes(minutes: int) -> str:
         """A study load in minutes as hours (one decimal) with its unit: ``1,5 uur``, ``1 hour``."""
         return study_hours(round(minutes / 60, 1))
-
-    def cohort_memberships(user_id: int):
-        from .models import Cohort, CohortMember
-
-        return db.session.scalars(
-            select(Cohort)
-            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-            .where(CohortMember.user_id == user_id)
-            .order_by(Cohort.name)
-        ).all()
-
-    def can_revoke(cert) -> bool:
-        from .certs.service import can_revoke as check
-
-        return current_user.is_authenticated and check(current_user, cert)
 
     def course_module_title(slug):
         module = get_course().module(slug) if slug else None
@@ -91,7 +72,5 @@ def init_templating(app: Flask) -> None:
         html_lang=lambda: str(get_locale() or "nl").replace("_", "-"),
         question_template=lambda q: question_type(q).template,
         tag_label=lambda tag: TAG_LABELS.get(tag, tag),
-        cohort_memberships=cohort_memberships,
-        can_revoke=can_revoke,
         course_module_title=course_module_title,
     )

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from .. import certificates
 from ..forms import PageForm
 from .passwords import password_problem
 
@@ -27,9 +28,7 @@ PASSWORD_MESSAGES = {
 
 def _printable_name(form, field):
     """The name goes on the certificate: refuse letters its fonts cannot print."""
-    from elearn.certificates import unsupported_characters  # imported on use: keeps start-up fast
-
-    bad = unsupported_characters(field.data or "")
+    bad = certificates.unsupported_characters(field.data or "")
     if bad:
         raise ValidationError(
             _l(

@@ -232,15 +232,24 @@ def reset(token: str):
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
+    """The account page (profile, password, groups, data export and erasure); POST saves the profile."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        current_user.name = form.name.data.strip()
-        current_user.organisation = (form.organisation.data or "").strip()
-        current_user.sector = form.sector.data
+        service.update_profile(current_user, form.name.data, form.organisation.data, form.sector.data)
         db.session.commit()
         flash(_("Je gegevens zijn opgeslagen."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, password_form=ChangePasswordForm(), erase_form=EraseForm())
+    return _account_page(form=form), 400 if form.is_submitted() else 200
+
+
+def _account_page(form=None, password_form=None, erase_form=None):
+    return render_template(
+        "auth/account.html",
+        form=form or ProfileForm(obj=current_user),
+        password_form=password_form or ChangePasswordForm(),
+        erase_form=erase_form or EraseForm(),
+        memberships=cohorts.cohorts_of_member(current_user.id),
+    )
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -259,9 +268,7 @@ def change_password():
             login_user(current_user._get_current_object())  # keep this session, end all others
             flash(_("Je wachtwoord is gewijzigd."), "success")
             return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/account.html", form=ProfileForm(obj=current_user), password_form=form, erase_form=EraseForm()
-    ), 400
+    return _account_page(password_form=form), 400
 
 
 @bp.route("/account/export.json")
@@ -293,9 +300,7 @@ def erase():
         return redirect(url_for("main.home"))
     if form.is_submitted() and not form.password.errors:
         form.password.errors.append(_("Je wachtwoord klopt niet."))
-    return render_template(
-        "auth/account.html", form=ProfileForm(obj=current_user), password_form=ChangePasswordForm(), erase_form=form
-    ), 400
+    return _account_page(erase_form=form), 400
 
 
 @bp.route("/language", methods=["POST"])

@@ -94,6 +94,13 @@ def attempt_login(email: str, password: str) -> LoginOutcome:
     return LoginOutcome(user)
 
 
+def update_profile(user: User, name: str, organisation: str | None, sector: str) -> None:
+    """Save the account page's profile fields (trimmed)."""
+    user.name = name.strip()
+    user.organisation = (organisation or "").strip()
+    user.sector = sector
+
+
 def end_sessions(user: User) -> None:
     """End every session and "remember me" cookie of ``user`` (server-side: the id they carry changes)."""
     user.session_version += 1

@@ -6,33 +6,52 @@
 ``issuer_document`` the issuer profile listing the keys ``load_or_create_key`` keeps.
 """
 
-from .credential import (
-    Issuer,
-    Status,
-    VerificationResult,
-    build_credential,
-    build_status_list,
-    did_key,
-    issuer_document,
-    load_or_create_key,
-    public_key_from_multibase,
-    public_key_multibase,
-    sign_credential,
-    status_entry,
-    status_position,
-    verify_credential,
-)
-from .data import CertificateData
-from .render import render_pdf, unsupported_characters
+import importlib
+
+#: public name -> submodule that defines it; loaded on first use, so importing this package (and
+#: its light ``data`` module) does not load fpdf2, cryptography and pyld at start-up
+_HOMES = {
+    "Issuer": "credential",
+    "Status": "credential",
+    "VerificationResult": "credential",
+    "build_credential": "credential",
+    "build_status_list": "credential",
+    "did_key": "credential",
+    "issuer_document": "credential",
+    "load_or_create_key": "credential",
+    "public_key_from_multibase": "credential",
+    "public_key_multibase": "credential",
+    "sign_credential": "credential",
+    "status_entry": "credential",
+    "status_position": "credential",
+    "verify_credential": "credential",
+    "STATUS_LIST_SIZE": "credential",
+    "CertificateData": "data",
+    "fingerprint": "render",
+    "render_pdf": "render",
+    "unsupported_characters": "render",
+}
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CertificateData",
+    "STATUS_LIST_SIZE",
     "Issuer",
     "Status",
     "VerificationResult",
     "build_credential",
     "build_status_list",
     "did_key",
+    "fingerprint",
     "issuer_document",
     "load_or_create_key",
     "public_key_from_multibase",

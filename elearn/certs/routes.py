@@ -125,7 +125,8 @@ def verify(code: str):
     elif cert is None:
         response = Response(render_template("certs/verify.html", cert=None, code=code), 404)
     else:
-        response = Response(render_template("certs/verify.html", cert=cert, code=cert.code))
+        may_revoke = current_user.is_authenticated and not cert.revoked_at and service.can_revoke(current_user, cert)
+        response = Response(render_template("certs/verify.html", cert=cert, code=cert.code, may_revoke=may_revoke))
     response.headers["X-Robots-Tag"] = NOINDEX
     response.vary.add("Accept")
     return response

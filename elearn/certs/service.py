@@ -22,7 +22,8 @@ from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit
+from .. import audit, certificates
+from ..certificates.data import format_hours
 from ..extensions import db
 from ..models import Certificate, Cohort, CohortMember, CohortTrainer, User, utcnow
 
@@ -142,12 +143,11 @@ def assets_dir() -> Path:
 
 
 def certificate_data(cert: Certificate, language: str = "nl"):
-    from elearn.certificates import CertificateData  # imported on use: keeps start-up fast
 
     org = organisation()
     assets = assets_dir()
     logo, signature = assets / "logo.png", assets / "signature.png"
-    return CertificateData(
+    return certificates.CertificateData(
         learner_name=cert.learner_name if not cert.holder_erased else "—",
         path_title=cert.path_title,
         hours=cert.hours,
@@ -175,16 +175,14 @@ def pdf_bytes(cert: Certificate, language: str = "nl") -> bytes:
     The cache file is named after everything printed, so a changed configuration (another public
     URL, new organisation details) renders a new PDF instead of serving a stale one.
     """
-    from elearn.certificates import render_pdf
-    from elearn.certificates.render import fingerprint
 
     data = certificate_data(cert, language)
-    digest = fingerprint(data)[:24]
+    digest = certificates.fingerprint(data)[:24]
     store = Path(current_app.config["CERTIFICATE_STORE"])
     path = store / f"{cert.code}-{language}-{digest}.pdf"
     if path.exists():
         return path.read_bytes()
-    pdf = render_pdf(data)
+    pdf = certificates.render_pdf(data)
     try:
         store.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -204,9 +202,8 @@ def _key_file() -> Path:
 
 
 def signing_key():
-    from elearn.certificates import load_or_create_key
 
-    return load_or_create_key(_key_file())
+    return certificates.load_or_create_key(_key_file())
 
 
 def retired_keys() -> list[str]:
@@ -219,9 +216,8 @@ def retired_keys() -> list[str]:
 
 def trusted_keys() -> list[str]:
     """This issuer's keys, current first: credentials signed by any of them are this issuer's."""
-    from elearn.certificates import public_key_multibase
 
-    return [public_key_multibase(signing_key()), *retired_keys()]
+    return [certificates.public_key_multibase(signing_key()), *retired_keys()]
 
 
 def rotate_key() -> tuple[str, str]:
@@ -229,28 +225,25 @@ def rotate_key() -> tuple[str, str]:
 
     The old public key is appended to the ``.retired`` list first, so credentials it signed
     keep verifying here and stay listed in ``/issuer.json``."""
-    from elearn.certificates import public_key_multibase
 
     path = _key_file()
-    old = public_key_multibase(signing_key())
+    old = certificates.public_key_multibase(signing_key())
     retired = path.with_name(path.name + ".retired")
     with retired.open("a") as handle:
         handle.write(old + "\n")
     path.replace(path.with_name(f"{path.name}.{old[-8:]}.old"))
-    return old, public_key_multibase(signing_key())
+    return old, certificates.public_key_multibase(signing_key())
 
 
 def issuer():
-    from elearn.certificates import Issuer
 
     org = organisation()
-    return Issuer(name=org["name"], url=org["url"], email=org["email"])
+    return certificates.Issuer(name=org["name"], url=org["url"], email=org["email"])
 
 
 def issuer_profile() -> dict:
-    from elearn.certificates import issuer_document
 
-    return issuer_document(issuer(), signing_key(), retired_keys())
+    return certificates.issuer_document(issuer(), signing_key(), retired_keys())
 
 
 # --- credentials and status ---------------------------------------------------------------------
@@ -262,12 +255,10 @@ def status_list_url(number: int) -> str:
 
 def signed_credential(cert: Certificate) -> dict:
     """The Open Badges 3.0 credential of a certificate, signed with the issuer key."""
-    from elearn.certificates import build_credential, sign_credential, status_entry, status_position
-    from elearn.certificates.data import format_hours
 
     key = signing_key()
-    number, index = status_position(cert.id)
-    credential = build_credential(
+    number, index = certificates.status_position(cert.id)
+    credential = certificates.build_credential(
         credential_id=verify_url(cert.code),
         issuer=issuer(),
         key=key,
@@ -279,9 +270,9 @@ def signed_credential(cert: Certificate) -> dict:
         issued_at=cert.issued_at,
         verify_url=verify_url(cert.code),
         modules=[title for title, _minutes in cert.modules],
-        status=status_entry(status_list_url(number), index),
+        status=certificates.status_entry(status_list_url(number), index),
     )
-    return sign_credential(credential, key)
+    return certificates.sign_credential(credential, key)
 
 
 @dataclass(frozen=True)
@@ -301,10 +292,8 @@ def status_list(number: int) -> StatusList | None:
 
     Rebuilt from the database: the same revocations give the same bytes on every server.
     """
-    from elearn.certificates import build_status_list, sign_credential, status_position
-    from elearn.certificates.credential import STATUS_LIST_SIZE
 
-    first, last = (number - 1) * STATUS_LIST_SIZE, number * STATUS_LIST_SIZE
+    first, last = (number - 1) * certificates.STATUS_LIST_SIZE, number * certificates.STATUS_LIST_SIZE
     if number < 1 or (
         number > 1 and not db.session.scalar(select(exists().where(Certificate.id >= first, Certificate.id < last)))
     ):
@@ -314,15 +303,15 @@ def status_list(number: int) -> StatusList | None:
             Certificate.revoked_at.is_not(None), Certificate.id >= first, Certificate.id < last
         )
     ).all()
-    revoked = frozenset(status_position(row.id)[1] for row in rows)
+    revoked = frozenset(certificates.status_position(row.id)[1] for row in rows)
     changed = max((row.revoked_at for row in rows), default=STATUS_EPOCH).replace(microsecond=0)
     key = signing_key()
     cache_key = (number, revoked, changed, base_url(), key.public_key().public_bytes_raw(), issuer())
     cached = _status_cache.get(cache_key)
     if cached:
         return cached
-    document = sign_credential(
-        build_status_list(
+    document = certificates.sign_credential(
+        certificates.build_status_list(
             list_url=status_list_url(number), issuer=issuer(), key=key, revoked=revoked, valid_from=changed
         ),
         key,
@@ -337,7 +326,6 @@ def status_list(number: int) -> StatusList | None:
 
 def public_facts(cert: Certificate, language: str = "nl") -> dict:
     """What ``/verify/<code>.json`` says: status, holder (unless erased), path, dates and hours."""
-    from elearn.certificates.data import format_hours
 
     return {
         "code": cert.code,
@@ -359,9 +347,8 @@ def public_facts(cert: Certificate, language: str = "nl") -> dict:
 
 def _status_pointer(cert: Certificate) -> dict:
     """Where the credential's revocation bit is published (as in its ``credentialStatus``)."""
-    from elearn.certificates import status_position
 
-    number, index = status_position(cert.id)
+    number, index = certificates.status_position(cert.id)
     return {"statusListCredential": status_list_url(number), "statusListIndex": str(index)}
 
 

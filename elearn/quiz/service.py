@@ -8,14 +8,13 @@ import random
 import secrets
 from dataclasses import dataclass
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, Integer, String, Text, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import Conflict
 
 from ..content.model import Option, Question, Quiz
+from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..models import AttemptAnswer, QuizAttempt, utcnow
 from . import parallel
@@ -100,10 +99,10 @@ def answered_ids(responses: dict) -> set[str]:
 
 
 def get_attempt(attempt_id: int, user_id: int) -> QuizAttempt:
-    """The learner's own attempt; 404 for anyone else's (no hint that it exists)."""
+    """The learner's own attempt; NotFound for anyone else's (no hint that it exists)."""
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.user_id != user_id:
-        abort(404)
+        raise NotFound
     return attempt
 
 

@@ -6,10 +6,10 @@ import random
 import secrets
 from dataclasses import dataclass
 
-from flask import abort
 from sqlalchemy import func, select, update
 
 from ..content.model import Choice, Node, Vignette
+from ..errors import NotFound
 from ..extensions import db
 from ..models import VignetteRun, VignetteStep, utcnow
 
@@ -19,10 +19,10 @@ class InvalidChoice(ValueError):
 
 
 def get_run(run_id: int, user_id: int) -> VignetteRun:
-    """The learner's own run, 404 for anyone else's."""
+    """The learner's own run, NotFound for anyone else's."""
     run = db.session.scalar(select(VignetteRun).where(VignetteRun.id == run_id, VignetteRun.user_id == user_id))
     if run is None:
-        abort(404)
+        raise NotFound
     return run
 
 

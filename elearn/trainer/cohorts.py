@@ -11,7 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
+from ..access import visible_cohorts_query
+from ..auth.service import find_user
 from ..extensions import db
+from ..learn.service import choose_path
 from ..mail import send_mail
 from ..models import Cohort, CohortMember, CohortTrainer, User, utcnow
 
@@ -39,19 +42,31 @@ def cohort_by_code(code: str) -> Cohort | None:
 
 
 def create_cohort(owner: User, *, name: str, path_slug: str, starts_on, ends_on, description: str) -> Cohort:
-    cohort = Cohort(
-        name=name.strip(),
-        path_slug=path_slug,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        description=(description or "").strip(),
-        owner_id=owner.id,
-        invite_code=new_invite_code(),
-    )
+    """A new cohort run by ``owner``, with a fresh invite code."""
+    cohort = Cohort(owner_id=owner.id, invite_code=new_invite_code())
+    update_cohort(cohort, name=name, path_slug=path_slug, starts_on=starts_on, ends_on=ends_on, description=description)
     db.session.add(cohort)
     db.session.flush()
     db.session.add(CohortTrainer(cohort_id=cohort.id, user_id=owner.id))
     return cohort
+
+
+def update_cohort(cohort: Cohort, *, name: str, path_slug: str, starts_on, ends_on, description: str) -> None:
+    """Set the cohort's details as the trainer entered them (trimmed)."""
+    cohort.name = name.strip()
+    cohort.path_slug = path_slug
+    cohort.starts_on = starts_on
+    cohort.ends_on = ends_on
+    cohort.description = (description or "").strip()
+
+
+def cohorts_with_sizes(trainer: User) -> list:
+    """(cohort, number of members) for every cohort the trainer may see, newest first."""
+    return db.session.execute(
+        visible_cohorts_query(trainer)
+        .with_only_columns(Cohort, select(func.count()).where(CohortMember.cohort_id == Cohort.id).scalar_subquery())
+        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+    ).all()
 
 
 def renew_code(cohort: Cohort) -> None:
@@ -102,8 +117,6 @@ def join(user: User, code: str) -> Cohort:
     except IntegrityError:
         pass
     if not user.active_path:
-        from ..learn.service import choose_path
-
         choose_path(user, cohort.path_slug)
     return cohort
 
@@ -115,8 +128,6 @@ def set_invite(cohort: Cohort, expires_on: datetime.date | None, seat_limit: int
 
 def add_co_trainer(cohort: Cohort, email: str) -> bool:
     """Add a trainer account as co-trainer; False when no trainer has that address."""
-    from ..auth.service import find_user
-
     user = find_user(email)
     if user is None or not user.is_trainer or user.erased_at:
         return False
@@ -129,6 +140,16 @@ def remove_member(cohort: Cohort, user_id: int) -> None:
     member = db.session.get(CohortMember, (cohort.id, user_id))
     if member:
         db.session.delete(member)
+
+
+def cohorts_of_member(user_id: int) -> list[Cohort]:
+    """The groups a learner belongs to, by name (their account page lists them)."""
+    return db.session.scalars(
+        select(Cohort)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(CohortMember.user_id == user_id)
+        .order_by(Cohort.name)
+    ).all()
 
 
 def trainers_of(cohort: Cohort) -> list[User]:

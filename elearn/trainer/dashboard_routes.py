@@ -12,9 +12,8 @@ from ..course import get_course
 from ..extensions import db
 from ..forms import ActionForm
 from ..security import page_number
-from . import exports, formatting
+from . import bp, exports, formatting
 from .dashboard import SORTS, STATES, cohort_rows, filter_and_sort
-from .routes import bp
 from .summary import FUNNEL_LABELS, cohort_summary, first_responses, item_analysis, path_quiz_ids
 
 PAGE_SIZE = 50

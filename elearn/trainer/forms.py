@@ -23,6 +23,10 @@ class CohortForm(FlaskForm):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError(_l("De einddatum ligt voor de startdatum."))
 
+    def details(self) -> dict:
+        """The cohort's fields as the service takes them."""
+        return {name: getattr(self, name).data for name in ("name", "path_slug", "starts_on", "ends_on", "description")}
+
 
 class InviteForm(PageForm):
     id_prefix = "invite"

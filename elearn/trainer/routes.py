@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
-from ..access import cohort_or_404, role_required, visible_cohorts_query
+from ..access import cohort_or_404, role_required
 from ..course import get_course
 from ..extensions import db, limiter
 from ..forms import ActionForm
 from ..mail import mail_enabled
-from ..models import Cohort, CohortMember, User, utcnow
+from ..models import User, utcnow
+from . import bp
 from . import cohorts as service
 from .forms import CohortForm, CoTrainerForm, InviteForm, InviteMailForm, JoinForm
-
-bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 
 
 def _path_choices():
@@ -27,12 +25,8 @@ def _path_choices():
 @bp.route("/cohorts")
 @role_required("trainer")
 def cohorts():
-    rows = db.session.execute(
-        visible_cohorts_query(current_user)
-        .with_only_columns(Cohort, select(func.count()).where(CohortMember.cohort_id == Cohort.id).scalar_subquery())
-        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
-    ).all()
-    return render_template("trainer/cohorts.html", rows=rows, course=get_course())
+    """The trainer's cohorts with their sizes (admins see every cohort)."""
+    return render_template("trainer/cohorts.html", rows=service.cohorts_with_sizes(current_user), course=get_course())
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
@@ -41,14 +35,7 @@ def new_cohort():
     form = CohortForm()
     form.path_slug.choices = _path_choices()
     if form.validate_on_submit():
-        cohort = service.create_cohort(
-            current_user,
-            name=form.name.data,
-            path_slug=form.path_slug.data,
-            starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data,
-            description=form.description.data,
-        )
+        cohort = service.create_cohort(current_user, **form.details())
         db.session.commit()
         flash(_("De groep is aangemaakt. Deel de code met je deelnemers."), "success")
         return redirect(url_for(".cohort", cohort_id=cohort.id))
@@ -62,8 +49,7 @@ def edit_cohort(cohort_id: int):
     form = CohortForm(obj=cohort)
     form.path_slug.choices = _path_choices()
     if form.validate_on_submit():
-        form.populate_obj(cohort)
-        cohort.name = cohort.name.strip()
+        service.update_cohort(cohort, **form.details())
         db.session.commit()
         flash(_("De groep is bijgewerkt."), "success")
         return redirect(url_for(".cohort", cohort_id=cohort.id))
@@ -222,6 +208,3 @@ def join():
 
 def _join_page(form):
     return render_template("trainer/join.html", form=form)
-
-
-from . import dashboard_routes  # noqa: E402,F401 - registers the dashboard views on bp
