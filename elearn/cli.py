@@ -6,14 +6,29 @@ import json
 import os
 import sqlite3
 import sys
+import urllib.request
 from pathlib import Path
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale
+from flask_migrate import upgrade
 from sqlalchemy import select
 
+from . import certificates as credentials
+from .auth.passwords import PASSWORD_MESSAGES, password_problem
+from .auth.service import create_user as make_user
+from .auth.service import find_user
+from .certs import service as certs
 from .config import Config
+from .content import ContentError, course_stats, load_course
+from .content.lint import lint_content
+from .demo import build_demo_cohort, invite_link
+from .extensions import db
+from .models import Certificate
+from .vocabulary import ROLES, SECTORS
 
 
 def _create_app():
@@ -38,8 +53,6 @@ def register_cli(app) -> None:
 @with_appcontext
 def init_db():
     """Create or upgrade the database schema (safe to run again)."""
-    from flask_migrate import upgrade
-
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo("database is at the latest schema")
 
@@ -47,21 +60,12 @@ def init_db():
 @click.command("create-user")
 @click.argument("email")
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["learner", "trainer", "admin"]), default="learner")
+@click.option("--role", type=click.Choice(ROLES), default="learner")
 @click.option("--organisation", default="")
-@click.option(
-    "--sector", type=click.Choice(["drughulp", "seksuele-gezondheid", "jeugd-welzijn", "andere"]), default="andere"
-)
+@click.option("--sector", type=click.Choice(SECTORS), default="andere")
 @with_appcontext
 def create_user(email, name, role, organisation, sector):
     """Create a confirmed account; the password comes from ELEARN_PASSWORD or a prompt."""
-    from email_validator import EmailNotValidError, validate_email
-
-    from .auth.passwords import password_problem
-    from .auth.service import create_user as make_user
-    from .auth.service import find_user
-    from .extensions import db
-
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -71,13 +75,8 @@ def create_user(email, name, role, organisation, sector):
     password = os.environ.get("ELEARN_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     problem = password_problem(password, email)
     if problem:
-        reasons = {
-            "too_short": "at least 10 characters needed",
-            "common": "too common",
-            "email": "must not be the e-mail address",
-            "repetitive": "too repetitive",
-        }
-        raise click.ClickException(f"weak password: {reasons[problem]}")
+        with force_locale("en"):
+            raise click.ClickException(f"weak password: {PASSWORD_MESSAGES[problem]}")
     make_user(email, name, password, role=role, organisation=organisation, sector=sector, verified=True)
     db.session.commit()
     click.echo(f"created {role} {email}")
@@ -87,10 +86,6 @@ def create_user(email, name, role, organisation, sector):
 @with_appcontext
 def demo():
     """Create the demo accounts (idempotent) and print their log-in details."""
-    from .auth.service import create_user as make_user
-    from .auth.service import find_user
-    from .extensions import db
-
     accounts = [
         ("admin@kruispunt.example.org", "Ada Beheer", "admin", "andere"),
         ("trainer@kruispunt.example.org", "Tom Trainer", "trainer", "andere"),
@@ -107,9 +102,6 @@ def demo():
     for email, _name, role, _sector in accounts:
         click.echo(f"  {role:8} {email}")
 
-    from .certs.service import NotConfigured, verify_url
-    from .demo import build_demo_cohort, invite_link
-
     trainer = find_user("trainer@kruispunt.example.org")
     demo_group = build_demo_cohort(current_app.extensions["course"], trainer)
     db.session.commit()
@@ -122,8 +114,8 @@ def demo():
     try:
         click.echo(f"  invite link:    {invite_link(group)}")
         if demo_group.certificates:
-            click.echo(f"  a certificate:  {verify_url(demo_group.certificates[0].code)}")
-    except NotConfigured:
+            click.echo(f"  a certificate:  {certs.verify_url(demo_group.certificates[0].code)}")
+    except certs.NotConfigured:
         click.echo("  set ELEARN_PUBLIC_BASE_URL to print the invite and verify links")
 
 
@@ -132,8 +124,6 @@ def demo():
 @with_appcontext
 def backup(path):
     """Write a consistent online copy of the SQLite database to PATH."""
-    from .extensions import db
-
     url = db.engine.url
     if not url.drivername.startswith("sqlite") or not url.database:
         raise click.ClickException("backup works for SQLite files; for PostgreSQL use pg_dump (see README)")
@@ -158,9 +148,6 @@ def _content_dir() -> str:
 @content.command("check")
 def content_check():
     """Validate all content and look for answer cues; print one 'path:line: problem' per problem."""
-    from .content import ContentError, load_course
-    from .content.lint import lint_content
-
     try:
         course = load_course(_content_dir())
     except ContentError as exc:
@@ -182,8 +169,6 @@ def content_check():
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 def content_stats(as_json):
     """Counts per module (words, sections, questions, vignettes, minutes) and reference data."""
-    from .content import ContentError, course_stats, load_course
-
     try:
         stats = course_stats(load_course(_content_dir()))
     except ContentError as exc:
@@ -214,9 +199,6 @@ def certificates():
 @with_appcontext
 def certificates_list(as_json):
     """All issued certificates: code, holder, path, issued, revoked."""
-    from .extensions import db
-    from .models import Certificate
-
     rows = []
     for c in db.session.scalars(select(Certificate).order_by(Certificate.issued_at, Certificate.id)):
         rows.append(
@@ -242,13 +224,10 @@ def certificates_list(as_json):
 @with_appcontext
 def certificates_revoke(code, reason):
     """Revoke the certificate CODE with a reason (logged)."""
-    from .certs.service import find, revoke
-    from .extensions import db
-
-    cert = find(code)
+    cert = certs.find(code)
     if cert is None:
         raise click.ClickException(f"no certificate with code {code}")
-    revoke(cert, reason, None)
+    certs.revoke(cert, reason, None)
     db.session.commit()
     click.echo(f"revoked {cert.code}")
 
@@ -258,26 +237,20 @@ def certificates_revoke(code, reason):
 @with_appcontext
 def certificates_credential(code):
     """Print the signed Open Badges 3.0 credential of CODE."""
-    from .certs.service import find, signed_credential
-
-    cert = find(code)
+    cert = certs.find(code)
     if cert is None:
         raise click.ClickException(f"no certificate with code {code}")
-    click.echo(json.dumps(signed_credential(cert), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(certs.signed_credential(cert), ensure_ascii=False, indent=2))
 
 
 def _fetch_status_list(url: str, offline: bool):
     """A status list credential: this installation's from its database, others over HTTPS."""
-    import urllib.request
-
-    from .certs import service
-
     try:
-        own = service.status_list_url(1).rsplit("/", 1)[0] + "/"
-    except service.NotConfigured:
+        own = certs.status_list_url(1).rsplit("/", 1)[0] + "/"
+    except certs.NotConfigured:
         own = None
     if own and url.startswith(own) and url[len(own) :].isdigit():
-        listed = service.status_list(int(url[len(own) :]))
+        listed = certs.status_list(int(url[len(own) :]))
         return json.loads(listed.body) if listed else None
     if offline or not url.startswith("https://"):
         return None
@@ -305,16 +278,14 @@ def certificates_verify(file, issuer_file, offline):
 
     Exit status 0 when all three pass, 1 when a proof or the schema fails or it was revoked,
     2 when the revocation status cannot be read."""
-    from elearn.certificates.check import Revocation, check
-    from elearn.certificates.credential import public_keys_from_file
-
-    from .certs.service import trusted_keys
+    # the checker (jsonschema, JSON-LD processing) is only needed here: kept out of start-up
+    from .certificates.check import Revocation, check
 
     try:
         document = json.loads(Path(file).read_text(encoding="utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise click.ClickException(f"{file} is not JSON: {error}") from None
-    keys = public_keys_from_file(Path(issuer_file)) if issuer_file else trusted_keys()
+    keys = credentials.public_keys_from_file(Path(issuer_file)) if issuer_file else certs.trusted_keys()
     report = check(document, keys, lambda url: _fetch_status_list(url, offline))
     for line in report.lines():
         click.echo(line)
@@ -327,9 +298,7 @@ def certificates_verify(file, issuer_file, offline):
 @with_appcontext
 def certificates_rotate_key():
     """Retire the credential signing key and make a new one (old credentials keep verifying)."""
-    from .certs.service import rotate_key
-
-    old, new = rotate_key()
+    old, new = certs.rotate_key()
     click.echo(f"retired did:key:{old}\nsigning with did:key:{new}")
 
 

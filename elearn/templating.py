@@ -6,7 +6,7 @@ import datetime
 
 from flask import Flask
 from flask_babel import format_date as babel_format_date
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .certificates.data import format_hours
@@ -39,11 +39,6 @@ def init_templating(app: Flask) -> None:
     def invite_code(code: str) -> str:
         """A group code in groups of four characters, as people read it aloud ("45J5 A4JT YC")."""
         return display_code(code)
-
-    @app.template_filter("hours")
-    def hours(minutes: int) -> str:
-        """A study load in minutes as hours with one decimal, in the reader's locale."""
-        return format_decimal(round(minutes / 60, 1), format="0.#")
 
     @app.template_filter("study_hours")
     def study_hours(hours: float) -> str:

@@ -9,21 +9,16 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from .. import certificates
 from ..forms import PageForm
-from .passwords import password_problem
+from ..vocabulary import SECTORS
+from .passwords import PASSWORD_MESSAGES, password_problem
 
-SECTOR_CHOICES = [
-    ("drughulp", _l("Drughulpverlening")),
-    ("seksuele-gezondheid", _l("Seksuele gezondheid")),
-    ("jeugd-welzijn", _l("Jeugd- en welzijnswerk (JAC/CAW)")),
-    ("andere", _l("Andere")),
-]
-
-PASSWORD_MESSAGES = {
-    "too_short": _l("Kies een wachtwoord van minstens 10 tekens."),
-    "common": _l("Dit wachtwoord komt te vaak voor. Kies iets dat moeilijker te raden is."),
-    "email": _l("Je wachtwoord mag niet je e-mailadres zijn."),
-    "repetitive": _l("Dit wachtwoord is te eenvoudig. Gebruik meer verschillende tekens."),
+SECTOR_LABELS = {
+    "drughulp": _l("Drughulpverlening"),
+    "seksuele-gezondheid": _l("Seksuele gezondheid"),
+    "jeugd-welzijn": _l("Jeugd- en welzijnswerk (JAC/CAW)"),
+    "andere": _l("Andere"),
 }
+SECTOR_CHOICES = [(sector, SECTOR_LABELS[sector]) for sector in SECTORS]  # a sector without a label fails here
 
 
 def _printable_name(form, field):

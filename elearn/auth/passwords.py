@@ -5,7 +5,17 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 MIN_LENGTH = 10
+
+#: why a password is refused, shown by the forms and (in English) by ``elearn create-user``
+PASSWORD_MESSAGES = {
+    "too_short": _l("Kies een wachtwoord van minstens %(num)s tekens.", num=MIN_LENGTH),
+    "common": _l("Dit wachtwoord komt te vaak voor. Kies iets dat moeilijker te raden is."),
+    "email": _l("Je wachtwoord mag niet je e-mailadres zijn."),
+    "repetitive": _l("Dit wachtwoord is te eenvoudig. Gebruik meer verschillende tekens."),
+}
 
 
 @lru_cache(maxsize=1)
@@ -15,7 +25,7 @@ def _common() -> frozenset[str]:
 
 
 def password_problem(password: str, email: str = "") -> str | None:
-    """Return a reason the password is too weak (a translatable Dutch message id), or None."""
+    """Return why the password is too weak (a key of ``PASSWORD_MESSAGES``), or None."""
     if len(password) < MIN_LENGTH:
         return "too_short"
     lowered = password.lower()

@@ -6,13 +6,13 @@ import datetime
 import re
 from collections.abc import Callable
 
+from ..vocabulary import AUDIENCES
 from .errors import Problem
 from .fields import Fields
 from .model import Module, Objective, Section, Source
 from .render import cited_ids, count_words, link_citations, link_terms, render_block
 from .yamlsource import parse_yaml
 
-AUDIENCES = ("drughulp", "seksuele-gezondheid", "jeugd-welzijn", "iedereen")
 _HEADING = re.compile(r"^##\s+(?P<title>.+?)\s*(?:\{#(?P<id>[^}\s]*)\})?\s*$")
 _FENCE = re.compile(r"^(```|~~~)")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")

@@ -6,12 +6,11 @@ import datetime
 import re
 from types import MappingProxyType
 
+from ..vocabulary import SECTORS
 from .errors import Problem
 from .fields import Fields
 from .model import ConfidenceItem, ConfidenceScale, LearningPath, Organisation, ReferralMap, Term
 from .render import render_inline
-
-SECTORS = ("drughulp", "seksuele-gezondheid", "jeugd-welzijn", "andere")
 
 
 def parse_glossary(data, path: str, problems: list[Problem]) -> tuple[list[Term], dict]:

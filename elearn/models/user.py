@@ -11,13 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..vocabulary import ROLES, SECTORS  # noqa: F401 - re-exported by elearn.models
 from .base import utcnow
 
 #: how finely ``User.last_active_at`` follows activity
 ACTIVITY_RESOLUTION = datetime.timedelta(minutes=5)
-
-ROLES = ("learner", "trainer", "admin")
-SECTORS = ("drughulp", "seksuele-gezondheid", "jeugd-welzijn", "andere")
 
 
 class AccountRules(UserMixin):
