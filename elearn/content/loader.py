@@ -63,6 +63,16 @@ class _Reader:
     def glob(self, pattern: str) -> list[Path]:
         return sorted(self.root.glob(pattern))
 
+    def rel_of(self, name: str) -> str:
+        """The reported path of a file given relative to the content directory."""
+        return self.rel(self.root / name)
+
+    def optional_yaml(self, name: str):
+        """The parsed YAML of an optional file (relative to the content dir); None when the file
+        is absent or could not be parsed (its problems are recorded)."""
+        path = self.root / name
+        return self.yaml(path)[0] if path.exists() else None
+
 
 def load_course(
     content_dir: str | Path,
@@ -82,149 +92,34 @@ def load_course(
     if not root.is_dir():
         raise ContentError([Problem(str(root), 1, "content directory does not exist")])
 
-    glossary, term_lines = [], {}
-    glossary_file = root / "reference" / "glossary.yaml"
-    if glossary_file.exists():
-        data, _ = r.yaml(glossary_file)
-        if data is not None:
-            glossary, term_lines = parse_glossary(data, r.rel(glossary_file), r.problems)
+    glossary, term_lines = _glossary(r)
     term_forms = [(form, t.id, glossary_href(t.id)) for t in glossary for form in t.link_forms]
-
-    modules, seen_slugs = [], {}
-    for path in r.glob("modules/*.md"):
-        text, version = r.text(path)
-        module = parse_module(text, r.rel(path), r.problems, version, term_forms, source_href)
-        if module:
-            if module.slug in seen_slugs:
-                r.problems.append(
-                    Problem(
-                        r.rel(path), 2, f"duplicate module slug '{module.slug}' (also in {seen_slugs[module.slug]})"
-                    )
-                )
-                continue
-            seen_slugs[module.slug] = r.rel(path)
-            modules.append(module)
-    modules.sort(key=lambda m: (m.order, m.slug))
+    modules = _modules(r, term_forms, source_href)
     # A module that failed to parse would make every reference to it look unknown: say it once.
     modules_failed = any(p.path.startswith(r.rel(root / "modules")) for p in r.problems)
     by_slug = {m.slug: m for m in modules}
+    known = _KnownModules(r, by_slug, modules_failed)
 
     question_ids: dict[str, str] = {}
-    quizzes: dict[str, Quiz] = {}
-    for path in r.glob("quizzes/*.quiz.yaml"):
-        data, version = r.yaml(path)
-        if data is None:
-            continue
-        quiz = parse_quiz_file(data, r.rel(path), r.problems, version, question_ids)
-        if quiz is None:
-            continue
-        line = data.line_of("module")
-        if quiz.module not in by_slug and not modules_failed:
-            r.problems.append(Problem(r.rel(path), line, f"unknown module '{quiz.module}'"))
-        elif quiz.id in quizzes:
-            r.problems.append(Problem(r.rel(path), line, f"second quiz for module '{quiz.module}'"))
-        else:
-            quizzes[quiz.id] = quiz
-
-    item_bank = []
-    for path in r.glob("quizzes/itembank/*.yaml"):
-        data, _ = r.yaml(path)
-        if data is not None:
-            items = parse_item_bank(data, r.rel(path), r.problems, question_ids, min_form_items)
-            if items and items[0].module not in by_slug and not modules_failed:
-                r.problems.append(Problem(r.rel(path), data.line_of("module"), f"unknown module '{items[0].module}'"))
-            elif items and items[0].module in by_slug:
-                _check_form_objectives(r, path, data, items, by_slug[items[0].module])
-            item_bank.extend(items)
-
-    for question in [q for quiz in quizzes.values() for q in quiz.questions] + item_bank:
-        module = by_slug.get(question.module)
-        if module and question.objective not in {o.id for o in module.objectives}:
-            where, line = question_ids[question.id].rsplit(":", 1)
-            r.problems.append(
-                Problem(
-                    where,
-                    int(line),
-                    f"question '{question.id}': unknown objective '{question.objective}' of module '{module.slug}'",
-                )
-            )
-
-    vignettes, seen_v = {}, {}
-    for path in r.glob("quizzes/vignettes/*.yaml"):
-        data, version = r.yaml(path)
-        if data is None:
-            continue
-        v = parse_vignette(data, r.rel(path), r.problems, version)
-        if v is None:
-            continue
-        if v.module not in by_slug:
-            if not modules_failed:
-                r.problems.append(Problem(r.rel(path), data.line_of("module"), f"unknown module '{v.module}'"))
-        elif v.id in seen_v:
-            r.problems.append(
-                Problem(r.rel(path), data.line_of("id"), f"duplicate vignette id '{v.id}' (also in {seen_v[v.id]})")
-            )
-        else:
-            seen_v[v.id] = r.rel(path)
-            vignettes[v.id] = v
-
-    confidence = None
-    conf_file = root / "quizzes" / "confidence.yaml"
-    if conf_file.exists():
-        data, _ = r.yaml(conf_file)
-        if data is not None:
-            confidence = parse_confidence(data, r.rel(conf_file), r.problems)
-
-    referral_map = None
-    org_file = root / "reference" / "organisations.yaml"
-    if org_file.exists():
-        data, _ = r.yaml(org_file)
-        if data is not None:
-            referral_map = parse_referral_map(data, r.rel(org_file), r.problems)
-
-    if glossary:
-        rel = r.rel(glossary_file)
-        ids = {t.id for t in glossary}
-        for t in glossary:
-            if t.module not in by_slug and not modules_failed:
-                r.problems.append(Problem(rel, term_lines[t.id], f"term '{t.id}': unknown module '{t.module}'"))
-            for other in t.related:
-                if other not in ids:
-                    r.problems.append(
-                        Problem(rel, term_lines[t.id], f"term '{t.id}': related term '{other}' does not exist")
-                    )
-
-    paths = []
-    paths_file = root / "reference" / "paths.yaml"
-    if paths_file.exists():
-        data, _ = r.yaml(paths_file)
-        if data is not None:
-            for lp, line in parse_paths(data, r.rel(paths_file), r.problems):
-                missing = [m for m in lp.modules if m not in by_slug]
-                for m in missing if not modules_failed else ():
-                    r.problems.append(Problem(r.rel(paths_file), line, f"path '{lp.slug}': unknown module '{m}'"))
-                if not missing:
-                    paths.append(lp)
-
-    source_labels = {}
-    labels_file = root / "reference" / "sources.yaml"
-    if labels_file.exists():
-        data, _ = r.yaml(labels_file)
-        if isinstance(data, dict) and isinstance(data.get("labels"), dict):
-            source_labels = {str(k): str(v) for k, v in data["labels"].items()}
-        elif data is not None:
-            r.problems.append(Problem(r.rel(labels_file), 1, "expected a mapping 'labels' of file name to name"))
-
-    leaflet = None
-    leaflet_file = root / "reference" / "leaflet.yaml"
+    quizzes = _quizzes(r, known, question_ids)
+    item_bank = _item_bank(r, known, question_ids, min_form_items)
+    _check_objectives(r, by_slug, [q for quiz in quizzes.values() for q in quiz.questions] + item_bank, question_ids)
+    vignettes = _vignettes(r, known)
+    data = r.optional_yaml("quizzes/confidence.yaml")
+    confidence = parse_confidence(data, r.rel_of("quizzes/confidence.yaml"), r.problems) if data is not None else None
+    data = r.optional_yaml(ORGANISATIONS)
+    referral_map = parse_referral_map(data, r.rel_of(ORGANISATIONS), r.problems) if data is not None else None
+    _check_glossary(r, glossary, term_lines, known)
+    paths = _paths(r, known)
+    source_labels = _source_labels(r)
     # A broken module, term or organisation would make the leaflet's references look unknown too.
-    upstream = {r.rel(glossary_file), r.rel(org_file)}
-    upstream_failed = modules_failed or any(p.path in upstream for p in r.problems)
-    if leaflet_file.exists() and not upstream_failed:
-        data, _ = r.yaml(leaflet_file)
+    upstream = {r.rel_of(GLOSSARY), r.rel_of(ORGANISATIONS)}
+    leaflet = None
+    if not modules_failed and not any(p.path in upstream for p in r.problems):
+        data = r.optional_yaml("reference/leaflet.yaml")
         if data is not None:
             leaflet = parse_leaflet(
-                data, r.rel(leaflet_file), r.problems, by_slug, {t.id: t for t in glossary}, referral_map
+                data, r.rel_of("reference/leaflet.yaml"), r.problems, by_slug, {t.id: t for t in glossary}, referral_map
             )
 
     if r.problems:
@@ -246,6 +141,141 @@ def load_course(
         source_labels=MappingProxyType(source_labels),
         leaflet=leaflet,
     )
+
+
+GLOSSARY = "reference/glossary.yaml"
+ORGANISATIONS = "reference/organisations.yaml"
+
+
+class _KnownModules:
+    """Checks that a file names a module that exists (silent when a module file failed, since
+    every reference to it would then look unknown)."""
+
+    def __init__(self, r: _Reader, by_slug: dict, modules_failed: bool):
+        self.r, self.by_slug, self.failed = r, by_slug, modules_failed
+
+    def check(self, where: str, line: int, slug: str, what: str = "") -> bool:
+        if slug in self.by_slug:
+            return True
+        if not self.failed:
+            self.r.problems.append(Problem(where, line, f"{what}unknown module '{slug}'"))
+        return False
+
+
+def _glossary(r: _Reader):
+    data = r.optional_yaml(GLOSSARY)
+    if data is None:
+        return [], {}
+    return parse_glossary(data, r.rel_of(GLOSSARY), r.problems)
+
+
+def _modules(r: _Reader, term_forms, source_href) -> list:
+    modules, seen = [], {}
+    for path in r.glob("modules/*.md"):
+        text, version = r.text(path)
+        module = parse_module(text, r.rel(path), r.problems, version, term_forms, source_href)
+        if module is None:
+            continue
+        if module.slug in seen:
+            message = f"duplicate module slug '{module.slug}' (also in {seen[module.slug]})"
+            r.problems.append(Problem(r.rel(path), 2, message))
+            continue
+        seen[module.slug] = r.rel(path)
+        modules.append(module)
+    return sorted(modules, key=lambda m: (m.order, m.slug))
+
+
+def _quizzes(r: _Reader, known: _KnownModules, question_ids: dict) -> dict[str, Quiz]:
+    quizzes: dict[str, Quiz] = {}
+    for path in r.glob("quizzes/*.quiz.yaml"):
+        data, version = r.yaml(path)
+        quiz = parse_quiz_file(data, r.rel(path), r.problems, version, question_ids) if data is not None else None
+        if quiz is None:
+            continue
+        line = data.line_of("module")
+        if quiz.id in quizzes and quiz.module in known.by_slug:
+            r.problems.append(Problem(r.rel(path), line, f"second quiz for module '{quiz.module}'"))
+        elif known.check(r.rel(path), line, quiz.module):
+            quizzes[quiz.id] = quiz
+    return quizzes
+
+
+def _item_bank(r: _Reader, known: _KnownModules, question_ids: dict, min_form_items: int) -> list:
+    item_bank = []
+    for path in r.glob("quizzes/itembank/*.yaml"):
+        data, _ = r.yaml(path)
+        if data is None:
+            continue
+        items = parse_item_bank(data, r.rel(path), r.problems, question_ids, min_form_items)
+        if items and known.check(r.rel(path), data.line_of("module"), items[0].module):
+            _check_form_objectives(r, path, data, items, known.by_slug[items[0].module])
+        item_bank.extend(items)
+    return item_bank
+
+
+def _check_objectives(r: _Reader, by_slug: dict, questions, question_ids: dict) -> None:
+    """Every question tests an objective its module declares."""
+    for question in questions:
+        module = by_slug.get(question.module)
+        if module and question.objective not in {o.id for o in module.objectives}:
+            where, line = question_ids[question.id].rsplit(":", 1)
+            message = f"question '{question.id}': unknown objective '{question.objective}' of module '{module.slug}'"
+            r.problems.append(Problem(where, int(line), message))
+
+
+def _vignettes(r: _Reader, known: _KnownModules) -> dict:
+    vignettes, seen = {}, {}
+    for path in r.glob("quizzes/vignettes/*.yaml"):
+        data, version = r.yaml(path)
+        v = parse_vignette(data, r.rel(path), r.problems, version) if data is not None else None
+        if v is None or not known.check(r.rel(path), data.line_of("module"), v.module):
+            continue
+        if v.id in seen:
+            message = f"duplicate vignette id '{v.id}' (also in {seen[v.id]})"
+            r.problems.append(Problem(r.rel(path), data.line_of("id"), message))
+        else:
+            seen[v.id] = r.rel(path)
+            vignettes[v.id] = v
+    return vignettes
+
+
+def _check_glossary(r: _Reader, glossary, term_lines: dict, known: _KnownModules) -> None:
+    """Each term belongs to a known module and relates only to terms that exist."""
+    rel = r.rel_of(GLOSSARY)
+    ids = {t.id for t in glossary}
+    for t in glossary:
+        known.check(rel, term_lines[t.id], t.module, f"term '{t.id}': ")
+        for other in t.related:
+            if other not in ids:
+                r.problems.append(
+                    Problem(rel, term_lines[t.id], f"term '{t.id}': related term '{other}' does not exist")
+                )
+
+
+def _paths(r: _Reader, known: _KnownModules) -> list:
+    """The learning paths whose modules all exist."""
+    data = r.optional_yaml("reference/paths.yaml")
+    if data is None:
+        return []
+    rel = r.rel_of("reference/paths.yaml")
+    paths = []
+    for lp, line in parse_paths(data, rel, r.problems):
+        found = [known.check(rel, line, m, f"path '{lp.slug}': ") for m in lp.modules]
+        if all(found):
+            paths.append(lp)
+    return paths
+
+
+def _source_labels(r: _Reader) -> dict[str, str]:
+    """Readable names for cited source files (``reference/sources.yaml``)."""
+    data = r.optional_yaml("reference/sources.yaml")
+    if isinstance(data, dict) and isinstance(data.get("labels"), dict):
+        return {str(k): str(v) for k, v in data["labels"].items()}
+    if data is not None:
+        r.problems.append(
+            Problem(r.rel_of("reference/sources.yaml"), 1, "expected a mapping 'labels' of file name to name")
+        )
+    return {}
 
 
 def _check_form_objectives(r: _Reader, path: Path, data, items, module) -> None:
