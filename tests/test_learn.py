@@ -1,7 +1,9 @@
 """The module reader, paths, confidence scale, glossary and referral map, through HTTP."""
 
-from conftest import post_form
+from conftest import FIXTURE_CONTENT, post_form
 from helpers import fill_confidence, read_all
+
+from elearn.content import load_course
 
 
 def test_module_list_shows_progress(app, learner):
@@ -111,3 +113,25 @@ def test_referral_map_filters(client):
 def test_referral_map_names_sources_readably(client):
     page = client.get("/sociale-kaart?country=NL").get_data(as_text=True)
     assert "003_605281ff6268c4af.txt" not in page and "Mainline, brochure" in page
+
+
+def test_find_terms_searches_name_synonyms_and_definition_in_any_case():
+    course = load_course(FIXTURE_CONTENT)
+    assert course.find_terms("") == course.glossary
+    assert course.find_terms("   ") == course.glossary
+    assert [t.id for t in course.find_terms("CRYSTAL")] == ["tina"]  # a synonym, other case
+    assert course.find_terms("geen-term-heet-zo") == ()
+    term = course.glossary[0]
+    assert term in course.find_terms(term.term.upper())
+
+
+def test_referral_map_matching_treats_empty_and_unknown_filters_as_all():
+    rmap = load_course(FIXTURE_CONTENT).referral_map
+    everyone = rmap.for_region("")
+    assert rmap.matching() == list(everyone)
+    assert rmap.matching(region="nergens") == list(everyone)  # unknown region: all regions
+    dutch = rmap.matching(country="NL")
+    assert dutch and all(o.country == "NL" for o in dutch)
+    informatie = rmap.matching(kind="informatie", region="vlaanderen")
+    assert informatie and all("informatie" in o.kinds for o in informatie)
+    assert set(informatie) <= set(rmap.for_region("vlaanderen"))

@@ -2,8 +2,11 @@
 
 import datetime
 
+import pytest
 from conftest import PASSWORD, get_token, login, make_user, post_form
+from sqlalchemy import select
 
+from elearn.admin import service as admin_service
 from elearn.extensions import db
 from elearn.models import AuditEvent, Certificate, User
 
@@ -215,3 +218,18 @@ def test_server_error_page_and_rollback(make_app):
     assert response.status_code == 500 and "Er liep iets mis" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(AuditEvent).filter_by(event="half.written").count() == 0
+
+
+def test_admin_cannot_take_away_their_own_admin_role(app, admin):
+    with app.app_context():
+        me = db.session.scalar(select(User).where(User.role == "admin"))
+        with pytest.raises(admin_service.OwnAdminRole):
+            admin_service.change_role(me, me, "learner")
+        assert admin_service.change_role(me, me, "admin") is False  # unchanged: nothing to log
+        my_id = me.id
+    token = get_token(admin, "/admin/users")
+    response = admin.post(f"/admin/users/{my_id}/role", data={"csrf_token": token, "role": "learner"})
+    assert response.status_code == 302
+    assert "beheerdersrol niet afnemen" in admin.get("/admin/users").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, my_id).role == "admin"

@@ -5,40 +5,29 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
 
-from .. import audit
 from ..access import role_required
 from ..extensions import db
-from ..models import AuditEvent, User
 from ..security import page_number
-from . import labels
+from . import labels, service
 from .forms import RoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-PAGE_SIZE = 50
 
 
 @bp.route("/users")
 @role_required("admin")
 def users():
+    """Accounts with their roles, searchable by name, e-mail and organisation (403 unless admin)."""
     q = (request.args.get("q") or "").strip()
-    query = select(User).where(User.erased_at.is_(None))
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(
-            or_(func.lower(User.name).like(like), User.email.like(like), func.lower(User.organisation).like(like))
-        )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page = page_number(request.args.get("page"), last=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1))
-    rows = db.session.scalars(query.order_by(User.name).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    found = service.find_users(q, request.args.get("page"))
     return render_template(
         "admin/users.html",
-        users=rows,
+        users=found.users,
         q=q,
-        page=page,
-        total=total,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        page=found.page,
+        total=found.total,
+        pages=found.pages,
         form=RoleForm(),
     )
 
@@ -46,19 +35,17 @@ def users():
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 @role_required("admin")
 def change_role(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None or user.erased_at:
-        abort(404)
+    """Change an account's role and go back to the list (404: no such account; 400: no valid role)."""
+    user = service.active_user(user_id)
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
-    if user.id == current_user.id and form.role.data != "admin":
+    try:
+        changed = service.change_role(current_user, user, form.role.data)
+    except service.OwnAdminRole:
         flash(_("Je kan je eigen beheerdersrol niet afnemen."), "error")
         return redirect(url_for(".users"))
-    if user.role != form.role.data:
-        audit.record("role.changed", current_user.id, user.email, f"{user.role} -> {form.role.data}")
-        user.role = form.role.data
-        user.session_version += 1  # the new role applies from the next login
+    if changed:
         db.session.commit()
         flash(
             _("De rol van %(name)s is nu %(role)s.", name=user.name, role=dict(form.role.choices)[form.role.data]),
@@ -70,15 +57,10 @@ def change_role(user_id: int):
 @bp.route("/audit")
 @role_required("admin")
 def audit_log():
+    """The security audit log, newest first, filterable by kind of event (403 unless admin)."""
     event = request.args.get("event", "")
     page = page_number(request.args.get("page"))
-    query = select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.actor_id)
-    if event:
-        query = query.where(AuditEvent.event == event)
-    events = db.session.execute(
-        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    kinds = db.session.scalars(select(AuditEvent.event).distinct().order_by(AuditEvent.event)).all()
+    events, kinds = service.audit_events(event, page)
     return render_template(
         "admin/audit.html",
         events=events,

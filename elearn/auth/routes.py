@@ -53,6 +53,8 @@ def _send_verification(user, cohort=None) -> None:
 @auth_ip_limit
 @account_limit
 def register():
+    """The registration form; a valid POST creates the account (or, for a known address, mails its
+    owner) and shows "check your mail" either way."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
@@ -127,6 +129,8 @@ def verify(token: str):
 @bp.route("/login", methods=["GET", "POST"])
 @auth_ip_limit
 def login():
+    """The log-in form; a valid POST signs in and redirects to ``next`` or home (429 while the address
+    is throttled)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
@@ -197,6 +201,8 @@ def logout():
 @auth_ip_limit
 @account_limit
 def forgot():
+    """Ask for a password-reset link; the answer is the same whether or not the address has an account.
+    Ask for a password-reset link; the answer is the same whether or not the address has an account."""
     form = ForgotForm()
     if form.validate_on_submit():
         user = service.find_user(form.email.data)
@@ -213,6 +219,8 @@ def forgot():
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @auth_ip_limit
 def reset(token: str):
+    """Set a new password with a mailed link; an expired or used link goes back to "forgot password".
+    Set a new password with a mailed link; an expired or used link goes back to "forgot password"."""
     user = service.read_token(token, "reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
     if user is None:
         flash(_("Deze link is ongeldig, verlopen of al gebruikt. Vraag een nieuwe aan."), "error")
@@ -232,7 +240,8 @@ def reset(token: str):
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    """The account page (profile, password, groups, data export and erasure); POST saves the profile."""
+    """The account page (profile, password, groups, data export and erasure); POST saves the profile.
+    The account page (profile, password, groups, data export and erasure); POST saves the profile."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         service.update_profile(current_user, form.name.data, form.organisation.data, form.sector.data)
@@ -256,6 +265,8 @@ def _account_page(form=None, password_form=None, erase_form=None):
 @login_required
 @limiter.limit("10 per hour")
 def change_password():
+    """Change the password (the current one is asked); ends every other session. 400 with the form on
+    errors."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
@@ -274,6 +285,7 @@ def change_password():
 @bp.route("/account/export.json")
 @login_required
 def export():
+    """Download everything stored about the signed-in user as JSON (audit-logged)."""
     data = service.export_user_data(current_user)
     audit.record("data.exported", current_user.id, current_user.email)
     db.session.commit()
@@ -288,6 +300,8 @@ def export():
 @login_required
 @limiter.limit("10 per hour")
 def erase():
+    """Erase the account and its personal data after the password is confirmed; 400 with the form
+    otherwise."""
     form = EraseForm()
     if form.validate_on_submit() and current_user.check_password(form.password.data):
         user_id = current_user.id

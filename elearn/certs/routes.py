@@ -8,10 +8,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..extensions import db, limiter
-from ..models import Certificate
 from . import service
 from .forms import RevokeForm
 
@@ -31,15 +29,6 @@ def current_language() -> str:
     return locale.language if locale is not None and locale.language in ("nl", "en") else "nl"
 
 
-def _own(code: str) -> Certificate:
-    cert = db.session.scalar(
-        select(Certificate).where(Certificate.code == code, Certificate.user_id == current_user.id)
-    )
-    if cert is None:
-        abort(404)
-    return cert
-
-
 def _json(document, status: int = 200, **headers) -> Response:
     body = json.dumps(document, ensure_ascii=False, indent=2)
     return Response(body, status=status, mimetype="application/json", headers=headers)
@@ -55,10 +44,8 @@ def _public(response: Response, max_age: int) -> Response:
 @bp.route("/certificates")
 @login_required
 def mine():
-    certs = db.session.scalars(
-        select(Certificate).where(Certificate.user_id == current_user.id).order_by(Certificate.issued_at.desc())
-    ).all()
-    response = Response(render_template("certs/mine.html", certificates=certs))
+    """The signed-in learner's certificates with their downloads and verify links."""
+    response = Response(render_template("certs/mine.html", certificates=service.held_by(current_user.id)))
     response.headers["X-Robots-Tag"] = NOINDEX
     return response
 
@@ -66,7 +53,8 @@ def mine():
 @bp.route("/certificates/<code>.pdf")
 @login_required
 def pdf(code: str):
-    cert = _own(code)
+    """The learner's own certificate as a PDF attest (404 for anyone else's)."""
+    cert = service.own(current_user.id, code)
     return Response(
         service.pdf_bytes(cert, current_language()),
         mimetype="application/pdf",
@@ -80,7 +68,9 @@ def pdf(code: str):
 @bp.route("/certificates/<code>.json")
 @login_required
 def credential(code: str):
-    cert = _own(code)
+    """The learner's own certificate as a signed Open Badges 3.0 credential (404 for anyone else's).
+    The learner's own certificate as a signed Open Badges 3.0 credential (404 for anyone else's)."""
+    cert = service.own(current_user.id, code)
     return _json(
         service.signed_credential(cert),
         **{"Content-Disposition": f"attachment; filename=kruispunt-{cert.code}.json", "X-Robots-Tag": NOINDEX},
@@ -89,6 +79,8 @@ def credential(code: str):
 
 @bp.route("/issuer.json")
 def issuer():
+    """The public issuer profile with the current and retired signing keys (JSON, CORS, cached for an
+    hour)."""
     return _public(_json(service.issuer_profile()), 3600)
 
 
@@ -114,6 +106,8 @@ def _wants_json() -> bool:
 @bp.route("/verify/<code>")
 @limiter.limit("30 per minute")
 def verify(code: str):
+    """The public verification page of a certificate, or its facts as JSON (``.json`` or ``Accept``);
+    404 for an unknown code."""
     cert = service.find(code)
     as_json = request.endpoint == "certs.verify_json" or _wants_json()
     if as_json:
@@ -135,7 +129,9 @@ def verify(code: str):
 @bp.route("/certificates/<code>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke(code: str):
-    cert = db.session.scalar(select(Certificate).where(Certificate.code == code))
+    """Revoke a certificate with a reason (admins, and trainers of the holder's cohort on that path);
+    404 for anyone else."""
+    cert = service.find(code)
     if cert is None or not service.can_revoke(current_user, cert):
         abort(404)
     form = RevokeForm()

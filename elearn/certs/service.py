@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, certificates
 from ..certificates.data import format_hours
+from ..errors import NotFound
 from ..extensions import db
 from ..models import Certificate, Cohort, CohortMember, CohortTrainer, User, utcnow
 
@@ -353,6 +354,21 @@ def _status_pointer(cert: Certificate) -> dict:
 
 
 # --- who may revoke -------------------------------------------------------------------------------
+
+
+def held_by(user_id: int) -> list[Certificate]:
+    """The learner's own certificates, newest first."""
+    return db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.issued_at.desc())
+    ).all()
+
+
+def own(user_id: int, code: str) -> Certificate:
+    """The learner's own certificate with this code; NotFound for anyone else's (no hint that it exists)."""
+    cert = db.session.scalar(select(Certificate).where(Certificate.code == code, Certificate.user_id == user_id))
+    if cert is None:
+        raise NotFound
+    return cert
 
 
 def can_revoke(user: User, cert: Certificate) -> bool:

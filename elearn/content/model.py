@@ -254,6 +254,17 @@ class ReferralMap:
         """The organisations a worker in ``region`` can use, in file order."""
         return tuple(o for o in self.organisations if self.serves(o, region))
 
+    def matching(self, region: str = "", audience: str = "", kind: str = "", country: str = "") -> list[Organisation]:
+        """The organisations for the referral map's filters; an empty or unknown region means all
+        regions, an empty audience, kind or country does not filter."""
+        return [
+            o
+            for o in self.for_region(region if region in self.regions else "")
+            if (not audience or audience in o.audiences)
+            and (not kind or kind in o.kinds)
+            and (not country or country == o.country)
+        ]
+
 
 @dataclass(frozen=True)
 class LearningPath:
@@ -322,3 +333,15 @@ class Course:
 
     def term(self, term_id: str) -> Term | None:
         return next((t for t in self.glossary if t.id == term_id), None)
+
+    def find_terms(self, query: str) -> tuple[Term, ...]:
+        """Glossary terms whose name, a synonym or the definition contains ``query`` (any case);
+        every term for an empty query."""
+        q = query.strip().lower()
+        if not q:
+            return self.glossary
+        return tuple(
+            t
+            for t in self.glossary
+            if q in t.term.lower() or any(q in s.lower() for s in t.synonyms) or q in t.definition_html.lower()
+        )

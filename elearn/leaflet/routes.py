@@ -25,6 +25,8 @@ def _view():
 
 @bp.route("/folder")
 def page():
+    """The printable JAC/CAW leaflet for ``?regio=`` (public); 400 with the general leaflet for an
+    unknown region."""
     view = _view()
     if view is None:
         view = leaflet_view(get_course(), "")
@@ -34,6 +36,8 @@ def page():
 
 @bp.route("/folder.pdf")
 def pdf():
+    """The leaflet as a PDF (public); 400 for an unknown region, 404 when the content has no leaflet.
+    The leaflet as a PDF (public); 400 for an unknown region, 404 when the content has no leaflet."""
     view = _view()
     if view is None:
         abort(400)

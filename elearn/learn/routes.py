@@ -30,6 +30,7 @@ def _module_or_404(slug: str):
 @bp.route("/modules")
 @login_required
 def modules():
+    """Every module with the learner's progress."""
     course = get_course()
     record = load_record(current_user.id)
     statuses = {m.slug: module_status(course, m.slug, record) for m in course.modules}
@@ -39,6 +40,7 @@ def modules():
 @bp.route("/modules/<slug>")
 @login_required
 def module(slug: str):
+    """A module's overview: sections, quiz, vignettes and where to resume (404: no such module)."""
     course = get_course()
     module = _module_or_404(slug)
     record = load_record(current_user.id)
@@ -57,6 +59,7 @@ def module(slug: str):
 @bp.route("/modules/<slug>/sources")
 @login_required
 def sources(slug: str):
+    """A module's key points and sources (404: no such module)."""
     module = _module_or_404(slug)
     return render_template("learn/sources.html", module=module)
 
@@ -64,6 +67,8 @@ def sources(slug: str):
 @bp.route("/modules/<slug>/<section_id>")
 @login_required
 def section(slug: str, section_id: str):
+    """One section of a module with the table of contents and the learner's checkmarks (404: no such
+    module or section)."""
     module = _module_or_404(slug)
     current = module.section(section_id)
     if current is None:
@@ -83,6 +88,8 @@ def section(slug: str, section_id: str):
 @bp.route("/modules/<slug>/<section_id>/read", methods=["POST"])
 @login_required
 def read(slug: str, section_id: str):
+    """Mark a section read and go to the next one (204 for the reader's scroll script); when this
+    completes the path, to its completion page."""
     module = _module_or_404(slug)
     if module.section(section_id) is None:
         abort(404)
@@ -102,6 +109,7 @@ def read(slug: str, section_id: str):
 @bp.route("/paths")
 @login_required
 def paths():
+    """The learning paths with the learner's progress and the one suggested for their sector."""
     course = get_course()
     record = load_record(current_user.id)
     statuses = {p.slug: path_status(course, p, record) for p in course.paths}
@@ -114,6 +122,7 @@ def paths():
 @bp.route("/paths/<slug>/choose", methods=["POST"])
 @login_required
 def choose(slug: str):
+    """Make this path the learner's active path and show it (404: no such path)."""
     if get_course().path(slug) is None:
         abort(404)
     if ActionForm().validate_on_submit():
@@ -125,7 +134,8 @@ def choose(slug: str):
 @bp.route("/paths/<slug>")
 @login_required
 def path(slug: str):
-    """The path's checklist and, once issued, its certificate. Changes nothing (404: no such path)."""
+    """The path's checklist and, once issued, its certificate. Changes nothing (404: no such path).
+    The path's checklist and, once issued, its certificate. Changes nothing (404: no such path)."""
     course = get_course()
     lp = course.path(slug)
     if lp is None:
@@ -180,6 +190,8 @@ def completed(slug: str):
 @bp.route("/paths/<slug>/confidence/<phase>", methods=["GET", "POST"])
 @login_required
 def confidence(slug: str, phase: str):
+    """The opening (``pre``) or closing (``post``) self-assessment; once answered, the answers side by
+    side (404: no such path or phase)."""
     course = get_course()
     lp = course.path(slug)
     if lp is None or phase not in ("pre", "post") or not course.confidence:
@@ -208,30 +220,19 @@ def confidence(slug: str, phase: str):
 
 @bp.route("/glossary")
 def glossary():
+    """The glossary, searchable by term, synonym and definition (public)."""
     course = get_course()
     query = (request.args.get("q") or "").strip()
-    terms = course.glossary
-    if query:
-        q = query.lower()
-        terms = [
-            t
-            for t in terms
-            if q in t.term.lower() or any(q in s.lower() for s in t.synonyms) or q in t.definition_html.lower()
-        ]
-    return render_template("learn/glossary.html", terms=terms, query=query, course=course)
+    return render_template("learn/glossary.html", terms=course.find_terms(query), query=query, course=course)
 
 
 @bp.route("/sociale-kaart")
 def referral_map():
+    """The referral map, filtered by region, audience, kind and country (public; 404 when the content
+    has none)."""
     rmap = get_course().referral_map
     if rmap is None:
         abort(404)
     chosen = {key: request.args.get(key, "") for key in ("region", "audience", "kind", "country")}
-    orgs = [
-        o
-        for o in rmap.for_region(chosen["region"] if chosen["region"] in rmap.regions else "")
-        if (not chosen["audience"] or chosen["audience"] in o.audiences)
-        and (not chosen["kind"] or chosen["kind"] in o.kinds)
-        and (not chosen["country"] or chosen["country"] == o.country)
-    ]
+    orgs = rmap.matching(**chosen)
     return render_template("learn/referral_map.html", rmap=rmap, orgs=orgs, chosen=chosen)

@@ -14,6 +14,7 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def home():
+    """The public home page; signed-in users go to their cohorts (trainers) or their path."""
     if current_user.is_authenticated:
         if current_user.is_trainer:
             return redirect(url_for("trainer.cohorts"))
@@ -25,6 +26,7 @@ def home():
 
 @bp.route("/healthz")
 def healthz():
+    """Health check for the load balancer: 200 when the database answers, 503 otherwise (JSON)."""
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
@@ -35,4 +37,5 @@ def healthz():
 
 @bp.route("/privacy")
 def privacy():
+    """The privacy statement (public)."""
     return render_template("main/privacy.html")

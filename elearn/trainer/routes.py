@@ -32,6 +32,8 @@ def cohorts():
 @bp.route("/cohorts/new", methods=["GET", "POST"])
 @role_required("trainer")
 def new_cohort():
+    """The new-cohort form; a valid POST creates it with an invite code and shows it (400 with the form
+    on errors)."""
     form = CohortForm()
     form.path_slug.choices = _path_choices()
     if form.validate_on_submit():
@@ -45,6 +47,8 @@ def new_cohort():
 @bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
 @role_required("trainer")
 def edit_cohort(cohort_id: int):
+    """Edit a cohort's details (404 for a cohort the trainer does not run; 400 with the form on
+    errors)."""
     cohort = cohort_or_404(current_user, cohort_id)
     form = CohortForm(obj=cohort)
     form.path_slug.choices = _path_choices()
@@ -59,6 +63,8 @@ def edit_cohort(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/manage", methods=["GET", "POST"])
 @role_required("trainer")
 def manage(cohort_id: int):
+    """A cohort's invitation (code, link, expiry, seat limit) and trainers; POST saves the invitation
+    (404 for a cohort the trainer does not run)."""
     cohort = cohort_or_404(current_user, cohort_id)
     form = InviteForm(
         data={
@@ -129,6 +135,8 @@ def invite_mail(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/invite/<action>", methods=["POST"])
 @role_required("trainer")
 def invite_action(cohort_id: int, action: str):
+    """Renew, switch off or switch on the invite code (404 for a cohort the trainer does not run).
+    Renew, switch off or switch on the invite code (404 for a cohort the trainer does not run)."""
     cohort = cohort_or_404(current_user, cohort_id)
     if not ActionForm().validate_on_submit() or action not in ("renew", "disable"):
         abort(400)
@@ -145,6 +153,7 @@ def invite_action(cohort_id: int, action: str):
 @bp.route("/cohorts/<int:cohort_id>/trainers", methods=["POST"])
 @role_required("trainer")
 def add_trainer(cohort_id: int):
+    """Add a co-trainer by e-mail address (404 for a cohort the trainer does not run)."""
     cohort = cohort_or_404(current_user, cohort_id)
     form = CoTrainerForm()
     if form.validate_on_submit() and service.add_co_trainer(cohort, form.email.data):
@@ -158,6 +167,8 @@ def add_trainer(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/members/<int:user_id>/remove", methods=["POST"])
 @role_required("trainer")
 def remove_member(cohort_id: int, user_id: int):
+    """Remove a learner from the cohort; their progress stays theirs (404 for a cohort the trainer does
+    not run)."""
     cohort = cohort_or_404(current_user, cohort_id)
     if not ActionForm().validate_on_submit():
         abort(400)
