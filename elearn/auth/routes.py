@@ -7,12 +7,10 @@ import json
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
 from ..extensions import db, limiter
-from ..mail import send_mail
 from ..models import utcnow
 from ..ratelimit import format_wait
 from ..trainer import cohorts
@@ -35,20 +33,6 @@ auth_ip_limit = limiter.shared_limit("20 per minute;100 per hour", scope="auth-i
 account_limit = limiter.limit("5 per minute;30 per hour", key_func=_account_key, methods=["POST"])
 
 
-def _send_verification(user, cohort=None) -> None:
-    extra = {"i": cohort.invite_code} if cohort else {}
-    link = url_for("auth.verify", token=service.make_token(user, "verify", **extra), _external=True)
-    send_mail(
-        user.email,
-        _l("Bevestig je e-mailadres voor Kruispunt"),
-        "verify",
-        locale=user.locale,
-        name=user.name,
-        link=link,
-        cohort=cohort,
-    )
-
-
 @bp.route("/register", methods=["GET", "POST"])
 @auth_ip_limit
 @account_limit
@@ -62,29 +46,17 @@ def register():
         form.invite.data = cohorts.normalise_code(request.args["invite"])
     cohort = cohorts.cohort_by_code(form.invite.data) if form.invite.data else None
     if form.validate_on_submit():
-        existing = service.find_user(form.email.data)
-        if existing is None:
-            user = service.create_user(
-                form.email.data,
-                form.name.data,
-                form.password.data,
-                organisation=form.organisation.data or "",
-                sector=form.sector.data,
-            )
-            user.locale = session.get("lang") or str(get_locale())
-            db.session.flush()
-            _send_verification(user, cohort)
-            audit.record("account.registered", user.id, user.email)
+        user = service.register(
+            form.email.data,
+            form.name.data,
+            form.password.data,
+            organisation=form.organisation.data or "",
+            sector=form.sector.data,
+            locale=session.get("lang") or str(get_locale()),
+            cohort=cohort,
+        )
+        if user is not None:
             session[REGISTERED_KEY] = user.id  # only this browser is signed in on confirmation
-        else:
-            # Same answer as for a new address; the owner is told by mail instead.
-            send_mail(
-                existing.email,
-                _l("Iemand probeerde een account aan te maken met je e-mailadres"),
-                "account_exists",
-                locale=existing.locale,
-                forgot_url=url_for("auth.forgot", _external=True),
-            )
         db.session.commit()
         return render_template("auth/check_mail.html", email=form.email.data, cohort=cohort)
     return render_template("auth/register.html", form=form, cohort=cohort)
@@ -162,7 +134,7 @@ def login():
             headers = {"Retry-After": str(outcome.wait)} if outcome.throttled else {}
             return render_template("auth/login.html", form=form), status, headers
         if user.email_verified_at is None:
-            _send_verification(user)
+            service.send_verification(user)
             db.session.commit()
             return render_template("auth/check_mail.html", email=user.email)
         lang = session.get("lang")
@@ -201,16 +173,11 @@ def logout():
 @auth_ip_limit
 @account_limit
 def forgot():
-    """Ask for a password-reset link; the answer is the same whether or not the address has an account.
-    Ask for a password-reset link; the answer is the same whether or not the address has an account."""
+    """Ask for a password-reset link; the answer is the same whether or not the address has an account."""
     form = ForgotForm()
     if form.validate_on_submit():
-        user = service.find_user(form.email.data)
-        if user and not user.erased_at:
-            link = url_for("auth.reset", token=service.make_token(user, "reset"), _external=True)
-            send_mail(user.email, _l("Nieuw wachtwoord voor Kruispunt"), "reset", locale=user.locale, link=link)
-            audit.record("password.reset_requested", user.id, user.email)
-            db.session.commit()
+        service.send_reset_link(form.email.data)
+        db.session.commit()
         flash(_("Als er een account bestaat voor dat adres, hebben we een link gestuurd."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
@@ -219,18 +186,14 @@ def forgot():
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @auth_ip_limit
 def reset(token: str):
-    """Set a new password with a mailed link; an expired or used link goes back to "forgot password".
-    Set a new password with a mailed link; an expired or used link goes back to "forgot password"."""
+    """Set a new password with a mailed link; an expired or used link goes back to "forgot password"."""
     user = service.read_token(token, "reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
     if user is None:
         flash(_("Deze link is ongeldig, verlopen of al gebruikt. Vraag een nieuwe aan."), "error")
         return redirect(url_for("auth.forgot"))
     form = ResetForm()
     if form.validate_on_submit():
-        user.set_password(form.password.data)
-        service.end_sessions(user)
-        user.email_verified_at = user.email_verified_at or utcnow()  # the link proves the address
-        audit.record("password.reset", user.id, user.email)
+        service.reset_password(user, form.password.data)
         db.session.commit()
         flash(_("Je wachtwoord is gewijzigd. Meld je aan met je nieuwe wachtwoord."), "success")
         return redirect(url_for("auth.login"))
@@ -240,8 +203,7 @@ def reset(token: str):
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    """The account page (profile, password, groups, data export and erasure); POST saves the profile.
-    The account page (profile, password, groups, data export and erasure); POST saves the profile."""
+    """The account page (profile, password, groups, data export and erasure); POST saves the profile."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         service.update_profile(current_user, form.name.data, form.organisation.data, form.sector.data)
@@ -272,9 +234,7 @@ def change_password():
         if not current_user.check_password(form.current.data):
             form.current.errors.append(_("Je huidige wachtwoord klopt niet."))
         else:
-            current_user.set_password(form.password.data)
-            service.end_sessions(current_user)
-            audit.record("password.changed", current_user.id, current_user.email)
+            service.change_password(current_user, form.password.data)
             db.session.commit()
             login_user(current_user._get_current_object())  # keep this session, end all others
             flash(_("Je wachtwoord is gewijzigd."), "success")

@@ -7,12 +7,14 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 
 from .. import audit
 from ..extensions import db
+from ..mail import send_mail
 from ..models import (
     AttemptAnswer,
     Certificate,
@@ -92,6 +94,70 @@ def attempt_login(email: str, password: str) -> LoginOutcome:
         return LoginOutcome(None, throttle.failed())
     throttle.succeeded()
     return LoginOutcome(user)
+
+
+def register(
+    email: str, name: str, password: str, *, organisation: str, sector: str, locale: str, cohort=None
+) -> User | None:
+    """Create an unconfirmed account and mail its confirmation link (carrying the invite of
+    ``cohort``, if any). For an address that already has an account nothing is created and its
+    owner is told by mail instead (returns None): the page shown is the same either way."""
+    existing = find_user(email)
+    if existing is not None:
+        send_mail(
+            existing.email,
+            _l("Iemand probeerde een account aan te maken met je e-mailadres"),
+            "account_exists",
+            locale=existing.locale,
+            forgot_url=url_for("auth.forgot", _external=True),
+        )
+        return None
+    user = create_user(email, name, password, organisation=organisation, sector=sector)
+    user.locale = locale
+    db.session.flush()
+    send_verification(user, cohort)
+    audit.record("account.registered", user.id, user.email)
+    return user
+
+
+def send_verification(user: User, cohort=None) -> None:
+    """Mail the link that confirms the address (and joins ``cohort`` when it names one)."""
+    extra = {"i": cohort.invite_code} if cohort else {}
+    link = url_for("auth.verify", token=make_token(user, "verify", **extra), _external=True)
+    send_mail(
+        user.email,
+        _l("Bevestig je e-mailadres voor Kruispunt"),
+        "verify",
+        locale=user.locale,
+        name=user.name,
+        link=link,
+        cohort=cohort,
+    )
+
+
+def send_reset_link(email: str) -> None:
+    """Mail a password-reset link when the address has a (not erased) account; silent otherwise."""
+    user = find_user(email)
+    if user and not user.erased_at:
+        link = url_for("auth.reset", token=make_token(user, "reset"), _external=True)
+        send_mail(user.email, _l("Nieuw wachtwoord voor Kruispunt"), "reset", locale=user.locale, link=link)
+        audit.record("password.reset_requested", user.id, user.email)
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set the password from a reset link: every session ends, and the link proves the address."""
+    user.set_password(password)
+    end_sessions(user)
+    user.email_verified_at = user.email_verified_at or utcnow()
+    audit.record("password.reset", user.id, user.email)
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password chosen on the account page; every session ends (the view signs this
+    browser in again)."""
+    user.set_password(password)
+    end_sessions(user)
+    audit.record("password.changed", user.id, user.email)
 
 
 def update_profile(user: User, name: str, organisation: str | None, sector: str) -> None:

@@ -68,8 +68,7 @@ def pdf(code: str):
 @bp.route("/certificates/<code>.json")
 @login_required
 def credential(code: str):
-    """The learner's own certificate as a signed Open Badges 3.0 credential (404 for anyone else's).
-    The learner's own certificate as a signed Open Badges 3.0 credential (404 for anyone else's)."""
+    """The learner's own certificate as a signed Open Badges 3.0 credential (404 for anyone else's)."""
     cert = service.own(current_user.id, code)
     return _json(
         service.signed_credential(cert),

@@ -36,8 +36,7 @@ def page():
 
 @bp.route("/folder.pdf")
 def pdf():
-    """The leaflet as a PDF (public); 400 for an unknown region, 404 when the content has no leaflet.
-    The leaflet as a PDF (public); 400 for an unknown region, 404 when the content has no leaflet."""
+    """The leaflet as a PDF (public); 400 for an unknown region, 404 when the content has no leaflet."""
     view = _view()
     if view is None:
         abort(400)

@@ -134,8 +134,7 @@ def choose(slug: str):
 @bp.route("/paths/<slug>")
 @login_required
 def path(slug: str):
-    """The path's checklist and, once issued, its certificate. Changes nothing (404: no such path).
-    The path's checklist and, once issued, its certificate. Changes nothing (404: no such path)."""
+    """The path's checklist and, once issued, its certificate. Changes nothing (404: no such path)."""
     course = get_course()
     lp = course.path(slug)
     if lp is None:

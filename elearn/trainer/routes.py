@@ -135,8 +135,7 @@ def invite_mail(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/invite/<action>", methods=["POST"])
 @role_required("trainer")
 def invite_action(cohort_id: int, action: str):
-    """Renew, switch off or switch on the invite code (404 for a cohort the trainer does not run).
-    Renew, switch off or switch on the invite code (404 for a cohort the trainer does not run)."""
+    """Renew, switch off or switch on the invite code (404 for a cohort the trainer does not run)."""
     cohort = cohort_or_404(current_user, cohort_id)
     if not ActionForm().validate_on_submit() or action not in ("renew", "disable"):
         abort(400)
