@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
@@ -62,8 +63,6 @@ class InviteMailForm(PageForm):
     MAX_ADDRESSES = 50
 
     def validate_addresses(self, field):
-        from email_validator import EmailNotValidError, validate_email
-
         parts = [p.strip() for p in field.data.replace(",", "\n").replace(";", "\n").splitlines() if p.strip()]
         if len(parts) > self.MAX_ADDRESSES:
             raise ValidationError(_l("Verstuur naar hoogstens %(n)s adressen tegelijk.", n=self.MAX_ADDRESSES))
