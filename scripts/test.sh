@@ -21,8 +21,10 @@ if command -v npm >/dev/null 2>&1; then  # the independent credential verifier (
   (cd tests/verifier && npm ci --no-audit --no-fund --loglevel=error)
 fi
 mkdir -p test-artifacts
+# one pytest worker per CPU (pytest-xdist); a file's tests stay together and in order on one worker
+PARALLEL=(-n "${TEST_WORKERS:-auto}" --dist loadfile)
 echo "== test suite on SQLite"
-.venv/bin/python -m pytest --cov=elearn --cov-report=term --cov-fail-under=90 "$@"
+.venv/bin/python -m pytest "${PARALLEL[@]}" --cov=elearn --cov-report=term --cov-fail-under=90 "$@"
 PG_URL=${ELEARN_TEST_DATABASE_URL:-}
 if [ -z "$PG_URL" ] && .venv/bin/python - <<'PY'
 import socket, sys
@@ -34,7 +36,7 @@ then
 fi
 if [ -n "$PG_URL" ]; then
   echo "== test suite on PostgreSQL ($PG_URL)"
-  ELEARN_TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -m "not e2e" -p no:cacheprovider "$@"
+  ELEARN_TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "${PARALLEL[@]}" -m "not e2e" -p no:cacheprovider "$@"
 fi
 if [ -n "$PG_URL" ] && [ -f benchmarks/two_instances.py ]; then
   echo "== scale-out check: two app instances sharing PostgreSQL and Redis"

@@ -8,7 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from elearn import create_app
 from elearn.config import TestConfig
@@ -16,7 +17,28 @@ from elearn.extensions import db as _db
 
 FIXTURE_CONTENT = str(Path(__file__).parent / "fixtures" / "content")
 PASSWORD = "een-sterk-wachtwoord-42"
-PG_URL = os.environ.get("ELEARN_TEST_DATABASE_URL")
+#: "gw0", "gw1", ... in a worker of ``pytest -n`` (pytest-xdist); empty in a plain run
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets its own PostgreSQL database beside the one given
+    (``test_gw0``, ...), created on first use, so parallel workers never share tables."""
+    if not url or not WORKER:
+        return url
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{WORKER}")
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}):
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+PG_URL = _worker_database(os.environ.get("ELEARN_TEST_DATABASE_URL"))
+#: Redis database for the rate-limit tests: 4, or 4 + the worker's number under pytest-xdist
+REDIS_URL = f"redis://127.0.0.1:6379/{4 + int(WORKER[2:] or 0)}"
 
 
 def _config(tmp_path, **extra):

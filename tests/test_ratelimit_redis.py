@@ -1,15 +1,14 @@
 """Rate limits in Redis: counters shared by every worker and kept when a worker restarts.
 
 Each app built here stands for a worker process (a new app re-initialises the limiter with a new
-storage connection, as a respawned worker does). Uses Redis database 4 on 127.0.0.1:6379.
+storage connection, as a respawned worker does). Uses Redis database 4 on 127.0.0.1:6379 (4 + n
+in worker n of ``pytest -n``).
 """
 
 import socket
 
 import pytest
-from conftest import get_token, make_user
-
-REDIS_URL = "redis://127.0.0.1:6379/4"
+from conftest import REDIS_URL, get_token, make_user
 
 
 def _redis_up() -> bool:
