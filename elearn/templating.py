@@ -18,7 +18,7 @@ TAG_LABELS = {"trust": _l("vertrouwen"), "safety": _l("veiligheid"), "referral":
 
 
 def init_templating(app: Flask) -> None:
-    from .quiz.types import question_type
+    from .questiontypes import question_type
 
     @app.template_filter("format_date")
     def format_date(value, fmt="medium"):
@@ -89,7 +89,7 @@ def init_templating(app: Flask) -> None:
         ref_label=ref_label,
         current_locale=lambda: get_locale().language if get_locale() else "nl",
         html_lang=lambda: str(get_locale() or "nl").replace("_", "-"),
-        question_template=lambda q: question_type(q).template,
+        question_type=question_type,
         tag_label=lambda tag: TAG_LABELS.get(tag, tag),
         cohort_memberships=cohort_memberships,
         can_revoke=can_revoke,
