@@ -208,6 +208,27 @@ def test_answer_texts_are_plain_and_say_whether_right():
     assert Matching().answer_text(m, "gone=p", upper) is None
 
 
+# -- answer cues (``elearn content check``) -------------------------------------------------
+
+
+def test_answer_cues_per_type():
+    def cues(qtype, text):
+        data, _problems = parse_yaml(text, "q.yaml")
+        return qtype.answer_cues(data)
+
+    longest = options_yaml("id: a, text: Het lange juiste antwoord, correct: true", "id: b, text: Kort, correct: false")
+    shortest = options_yaml("id: a, text: Kort, correct: true", "id: b, text: Het lange foute antwoord, correct: false")
+    tie = options_yaml("id: a, text: Even, correct: true", "id: b, text: lang, correct: false")
+    assert cues(SingleChoice(), longest) == {"keyed_longest": True}
+    assert cues(SingleChoice(), shortest) == {"keyed_longest": False}
+    assert cues(SingleChoice(), tie) == {"keyed_longest": False}
+    assert cues(SingleChoice(), options_yaml("id: a, text: A, correct: false")) == {}  # no single key
+    assert cues(MultipleResponse(), longest) == {}
+    assert cues(TrueFalse(), "correct: true\n") == {"keyed_true": True}
+    assert cues(TrueFalse(), "correct: false\n") == {"keyed_true": False}
+    assert cues(Matching(), "pairs: []\n") == {}
+
+
 # -- the registry ----------------------------------------------------------------------------
 
 

@@ -86,6 +86,12 @@ class QuestionType:
         """Credit between 0 and 1 for a given (not None) response."""
         raise NotImplementedError
 
+    def answer_cues(self, raw) -> dict[str, bool]:
+        """The answer cues one item of this type shows, read from its YAML mapping (for
+        ``elearn content check``): ``keyed_longest``, its one keyed option is strictly the longest;
+        ``keyed_true``, it is keyed "waar". Only the cues the type can show."""
+        return {}
+
     def chosen_ids(self, response: Any) -> list[str]:
         """The choice ids a response counts for in the distractor analysis: the option ids of a
         list, ``left=right`` per matched term of a mapping. Read from the response's shape, so an

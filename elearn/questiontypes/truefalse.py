@@ -40,6 +40,9 @@ class TrueFalse(SingleChoice):
             raise InvalidAnswer(value)
         return [value]
 
+    def answer_cues(self, raw):
+        return {"keyed_true": raw.get("correct") is True}
+
     def answer_text(self, question, choice, gettext):
         option = find_option(question, choice)
         if option is None:
