@@ -1,6 +1,7 @@
 """Each question type class on its own: YAML fields, shuffling, form parsing, scoring, choice
 ids and answer texts; and the registry as the one list of types."""
 
+import random
 import shutil
 import subprocess
 import sys
@@ -179,6 +180,20 @@ def test_each_type_scores_its_response():
     tf = question("truefalse", (Option("true", "", False, ""), Option("false", "", True, "")))
     assert TrueFalse().score(tf, ["false"]) == 1.0 and TrueFalse().score(tf, ["true"]) == 0.0
     assert Matching().score(question("matching", pairs=PAIRS), {"p": "p", "q": "extra-0"}) == 0.5
+
+
+def test_right_and_wrong_responses_score_one_and_less():
+    tf = question("truefalse", (Option("true", "", False, ""), Option("false", "", True, "")))
+    questions = [question("single", OPTIONS[:2]), question("multiple", OPTIONS), tf]
+    questions.append(question("matching", pairs=PAIRS))
+    for q in questions:
+        qtype = question_type(q)
+        assert qtype.score(q, qtype.right_response(q)) == 1.0, q.type
+        assert qtype.score(q, qtype.wrong_response(q, random.Random(1))) < 1.0, q.type
+    assert MultipleResponse().wrong_response(question("multiple", OPTIONS), random.Random(1)) == ["b", "c"]
+    assert Matching().wrong_response(question("matching", pairs=PAIRS), random.Random(1)) == {"p": "q", "q": "p"}
+    only_right = question("single", OPTIONS[:1])  # nothing wrong to give
+    assert SingleChoice().wrong_response(only_right, random.Random(1)) == ["a"]
 
 
 # -- choice ids and their answer texts (item analysis) ---------------------------------------

@@ -86,6 +86,15 @@ class QuestionType:
         """Credit between 0 and 1 for a given (not None) response."""
         raise NotImplementedError
 
+    def right_response(self, question: Question) -> Any:
+        """A response that scores 1 (the demo's learners give it): the first correct option."""
+        return [next(o.id for o in question.options if o.correct)]
+
+    def wrong_response(self, question: Question, rng: random.Random) -> Any:
+        """A plausible wrong response, drawn with ``rng``; the right one when there is none."""
+        wrong = [o.id for o in question.options if not o.correct]
+        return [rng.choice(wrong)] if wrong else self.right_response(question)
+
     def answer_cues(self, raw) -> dict[str, bool]:
         """The answer cues one item of this type shows, read from its YAML mapping (for
         ``elearn content check``): ``keyed_longest``, its one keyed option is strictly the longest;

@@ -63,6 +63,16 @@ class Matching(QuestionType):
         hits = sum(1 for p in question.pairs if response.get(p.id) == p.id)
         return hits / len(question.pairs)
 
+    def right_response(self, question):
+        return {p.id: p.id for p in question.pairs}
+
+    def wrong_response(self, question, rng):
+        """Every term matched to the next term's side."""
+        ids = [p.id for p in question.pairs]
+        if len(ids) < 2:
+            return self.right_response(question)
+        return dict(zip(ids, ids[1:] + ids[:1], strict=True))
+
     def answer_text(self, question, choice, gettext):
         left_id, _sep, right_id = choice.partition("=")
         pair = next((p for p in question.pairs if p.id == left_id), None)

@@ -28,3 +28,12 @@ class MultipleResponse(OptionsType):
             return 1.0 if chosen == correct else 0.0
         right, wrong = len(chosen & correct), len(chosen - correct)
         return max(0.0, (right - wrong) / len(correct))
+
+    def right_response(self, question):
+        return sorted(o.id for o in question.options if o.correct)
+
+    def wrong_response(self, question, rng):
+        """All correct options but the first, plus one wrong option."""
+        correct = [o.id for o in question.options if o.correct]
+        wrong = [o.id for o in question.options if not o.correct]
+        return sorted(correct[1:] + [rng.choice(wrong)]) if wrong else self.right_response(question)
