@@ -41,7 +41,7 @@ from elearn.models import (  # noqa: E402
     VignetteRun,
     utcnow,
 )
-from elearn.quiz.types import score_attempt, score_question  # noqa: E402
+from elearn.questiontypes import score_attempt, score_question  # noqa: E402
 
 PATH = "basis"
 MODULE = "basis"

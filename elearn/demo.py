@@ -33,6 +33,7 @@ from .models import (
     User,
     utcnow,
 )
+from .questiontypes import question_type
 from .quiz import service as quiz_service
 from .quiz import vignette_service
 from .trainer import cohorts
@@ -220,21 +221,8 @@ class _Learner:
     # -- steps ---------------------------------------------------------------------------------
     def answer(self, question, right: bool):
         """A stored response to ``question``: the right one, or a plausible wrong one."""
-        if question.type == "matching":
-            ids = [p.id for p in question.pairs]
-            if right or len(ids) < 2:
-                return {i: i for i in ids}
-            wrong = ids[1:] + ids[:1]
-            return dict(zip(ids, wrong, strict=True))
-        correct = [o.id for o in question.options if o.correct]
-        wrong = [o.id for o in question.options if not o.correct]
-        if question.type == "multiple":
-            if right or not wrong:
-                return sorted(correct)
-            return sorted(correct[1:] + [self.rng.choice(wrong)])
-        if right or not wrong:
-            return [correct[0]]
-        return [self.rng.choice(wrong)]
+        qtype = question_type(question)
+        return qtype.right_response(question) if right else qtype.wrong_response(question, self.rng)
 
     def attempt(self, quiz, share_right: float) -> QuizAttempt:
         attempt = quiz_service.start_attempt(self.user.id, quiz)

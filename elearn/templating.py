@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from .certificates.data import format_hours
 from .course import get_course
-from .quiz.types import question_type
+from .questiontypes import question_type
 from .trainer.cohorts import display_code
 
 TAG_LABELS = {"trust": _l("vertrouwen"), "safety": _l("veiligheid"), "referral": _l("doorverwijzing")}
@@ -65,7 +65,7 @@ def init_templating(app: Flask) -> None:
         ref_label=ref_label,
         current_locale=lambda: get_locale().language if get_locale() else "nl",
         html_lang=lambda: str(get_locale() or "nl").replace("_", "-"),
-        question_template=lambda q: question_type(q).template,
+        question_type=question_type,
         tag_label=lambda tag: TAG_LABELS.get(tag, tag),
         course_module_title=course_module_title,
     )

@@ -4,7 +4,6 @@ import pytest
 
 from elearn.trainer.analytics import (
     MIN_RESPONSES,
-    chosen_ids,
     discrimination,
     facility,
     funnel,
@@ -48,9 +47,3 @@ def test_item_stats_flags_and_threshold():
     assert easy.shown and easy.facility == 1.0 and set(easy.flags) == {"too_easy", "poor_discrimination"}
     hard = item_stats("q", "quiz", [(0.0, float(t), ["b"]) for t in range(9)] + [(1.0, 100.0, ["a"])])
     assert "too_hard" in hard.flags and hard.choices == {"b": 9, "a": 1}
-
-
-def test_chosen_ids():
-    assert chosen_ids(["a", "c"]) == ["a", "c"]
-    assert chosen_ids({"tina": "g", "g": "tina"}) == ["g=tina", "tina=g"]
-    assert chosen_ids(None) == []

@@ -12,8 +12,8 @@ from helpers import question_ids_in_order, right_answer, start_quiz
 
 from elearn.extensions import db
 from elearn.models import AttemptAnswer, QuizAttempt, VignetteRun, VignetteStep
+from elearn.questiontypes import score_attempt
 from elearn.quiz import service, vignette_service
-from elearn.quiz.types import score_attempt
 
 
 def _stored_score_matches_answers(app, attempt_id):

@@ -256,7 +256,7 @@ def test_learners_lose_no_answer_when_a_worker_dies(server):
 
     from elearn.extensions import db
     from elearn.models import AttemptAnswer, QuizAttempt
-    from elearn.quiz.types import score_attempt
+    from elearn.questiontypes import score_attempt
 
     quiz = app.extensions["course"].quizzes["proef"]
     with app.app_context():

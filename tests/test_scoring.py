@@ -4,7 +4,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from elearn.content.model import Option, Pair, Question
-from elearn.quiz.types import InvalidAnswer, question_type, score_attempt, score_question
+from elearn.questiontypes import InvalidAnswer, ShownQuestion, question_type, score_attempt, score_question
 
 
 def q(kind, correct=("a",), n=4, pairs=0):
@@ -72,33 +72,33 @@ def test_attempt_score_is_mean_percentage_with_unanswered_as_zero():
 
 
 def test_parse_maps_shown_positions_to_option_ids_and_rejects_others():
-    from elearn.quiz.service import ShownQuestion
-
     single, multiple = q("single"), q("multiple")
     # shown in reverse file order: position 1 is the last option of the file
     shown_single = ShownQuestion(single, tuple(reversed(single.options)), ())
     shown_multiple = ShownQuestion(multiple, tuple(reversed(multiple.options)), ())
     n = len(single.options)
-    assert question_type(single).parse(shown_single, MultiDict({"answer": "1"})) == [single.options[-1].id]
+    assert question_type(single).parse_answer(shown_single, MultiDict({"answer": "1"})) == [single.options[-1].id]
     for bad in ("z", "a", "0", str(n + 1), "-1", "¹", "²"):  # superscripts pass isdigit() but not int()
         with pytest.raises(InvalidAnswer):
-            question_type(single).parse(shown_single, MultiDict({"answer": bad}))
+            question_type(single).parse_answer(shown_single, MultiDict({"answer": bad}))
     with pytest.raises(InvalidAnswer):
-        question_type(multiple).parse(shown_multiple, MultiDict([("answer", "1"), ("answer", "1")]))
-    assert question_type(multiple).parse(shown_multiple, MultiDict([("answer", str(n)), ("answer", str(n - 1))])) == [
+        question_type(multiple).parse_answer(shown_multiple, MultiDict([("answer", "1"), ("answer", "1")]))
+    assert question_type(multiple).parse_answer(
+        shown_multiple, MultiDict([("answer", str(n)), ("answer", str(n - 1))])
+    ) == [
         "a",
         "b",
     ]
     matching = q("matching", pairs=2)
     shown_matching = ShownQuestion(matching, (), (("p1", "rechts 1"), ("p0", "rechts 0")))
     with pytest.raises(InvalidAnswer):
-        question_type(matching).parse(shown_matching, MultiDict({"match-p0": "p1"}))
-    assert question_type(matching).parse(shown_matching, MultiDict({"match-p0": "1", "match-p1": "2"})) == {
+        question_type(matching).parse_answer(shown_matching, MultiDict({"match-p0": "p1"}))
+    assert question_type(matching).parse_answer(shown_matching, MultiDict({"match-p0": "1", "match-p1": "2"})) == {
         "p0": "p1",
         "p1": "p0",
     }
     truefalse = q("truefalse")
     shown_tf = ShownQuestion(truefalse, truefalse.options, ())
-    assert question_type(truefalse).parse(shown_tf, MultiDict({"answer": "false"})) == ["false"]
+    assert question_type(truefalse).parse_answer(shown_tf, MultiDict({"answer": "false"})) == ["false"]
     with pytest.raises(InvalidAnswer):
-        question_type(truefalse).parse(shown_tf, MultiDict({"answer": "1"}))
+        question_type(truefalse).parse_answer(shown_tf, MultiDict({"answer": "1"}))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import questiontypes
+from .cues import strictly_max, text_len
 from .errors import Problem
 from .yamlsource import parse_yaml
 
@@ -28,13 +30,10 @@ class _Cue:
     cue: bool
 
 
-def _text_len(value) -> int:
-    return len(str(value).strip())
-
-
-def _strictly_max(values: list, index: int) -> bool:
-    """True when ``values[index]`` is larger than every other value."""
-    return all(values[index] > v for i, v in enumerate(values) if i != index)
+def _cues(question) -> dict[str, bool]:
+    """The answer cues one quiz or item-bank question shows, as its type measures them."""
+    qtype = questiontypes.REGISTRY.get(question.get("type")) if isinstance(question.get("type"), str) else None
+    return qtype.answer_cues(question) if qtype else {}
 
 
 def lint_content(content_dir: str | Path) -> list[Problem]:
@@ -59,14 +58,9 @@ def lint_content(content_dir: str | Path) -> list[Problem]:
         module = str(data.get("module", ""))
         questions = [q for q in data.get(key) or [] if isinstance(q, dict)]
         for q in questions:
-            if q.get("type") == "single":
-                options = [o for o in q.get("options") or [] if isinstance(o, dict)]
-                keyed = [i for i, o in enumerate(options) if o.get("correct") is True]
-                if len(keyed) == 1:
-                    lengths = [_text_len(o.get("text", "")) for o in options]
-                    longest_key.setdefault(module, []).append(
-                        _Cue(rel, q.line, str(q.get("id")), _strictly_max(lengths, keyed[0]))
-                    )
+            cues = _cues(q)
+            if "keyed_longest" in cues:
+                longest_key.setdefault(module, []).append(_Cue(rel, q.line, str(q.get("id")), cues["keyed_longest"]))
         problems.extend(_true_false_balance(rel, data.line_of(key), questions))
     for module, cues in sorted(longest_key.items()):
         problems.extend(
@@ -87,11 +81,11 @@ def lint_content(content_dir: str | Path) -> list[Problem]:
             if len(choices) < 2:
                 continue
             sums = [sum(v for v in (c.get("scores") or {}).values() if isinstance(v, int)) for c in choices]
-            best = next((i for i in range(len(choices)) if _strictly_max(sums, i)), None)
-            lengths = [_text_len(c.get("text", "")) for c in choices]
+            best = next((i for i in range(len(choices)) if strictly_max(sums, i)), None)
+            lengths = [text_len(c.get("text", "")) for c in choices]
             label = f"node '{node_id}'"
             best_longest.setdefault(module, []).append(
-                _Cue(rel, nodes.line_of(node_id), label, best is not None and _strictly_max(lengths, best))
+                _Cue(rel, nodes.line_of(node_id), label, best is not None and strictly_max(lengths, best))
             )
             best_first.setdefault(module, []).append(_Cue(rel, nodes.line_of(node_id), label, best == 0))
     for module in sorted(best_longest):
@@ -117,10 +111,10 @@ def _too_often(cues: list[_Cue], what: str, unit: str, cue: str) -> list[Problem
 
 
 def _true_false_balance(path: str, line: int, questions: list) -> list[Problem]:
-    keys = [q.get("correct") for q in questions if q.get("type") == "truefalse"]
+    keys = [cues["keyed_true"] for cues in map(_cues, questions) if "keyed_true" in cues]
     if not keys:
         return []
-    n_true = sum(1 for k in keys if k is True)
+    n_true = sum(keys)
     n_false = len(keys) - n_true
     share = n_true / len(keys)
     balanced = TRUE_SHARE[0] <= share <= TRUE_SHARE[1] or (len(keys) % 2 == 1 and abs(n_true - n_false) <= 1)

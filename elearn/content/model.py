@@ -80,10 +80,11 @@ class Pair:
 
 @dataclass(frozen=True)
 class Question:
-    """One question; ``type`` names its class in the quiz question-type registry."""
+    """One question; ``type`` names its class in ``elearn.questiontypes`` (which fills
+    ``options`` or ``pairs`` and ``extra_rights``)."""
 
     id: str
-    type: str  # single | multiple | truefalse | matching
+    type: str
     objective: str
     module: str
     prompt_html: str

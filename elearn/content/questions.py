@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+# Imported as a module: the question types import this package's model, so neither side may
+# need the other's names while it is still loading (either package can be imported first).
+from .. import questiontypes
 from .errors import Problem
 from .fields import Fields
-from .model import Option, Pair, Question, Quiz
+from .model import Question, Quiz
 from .render import render_block, render_inline
 
-QUESTION_TYPES = ("single", "multiple", "truefalse", "matching")
-BANK_TYPES = ("single", "multiple", "truefalse")
+#: the fields every question may have, besides its type's own
+_COMMON_FIELDS = {"id", "type", "objective", "prompt", "explanation"}
+
 #: the item bank's parallel forms; the app decides which one is a learner's pre-test
 FORMS = ("A", "B")
 #: fewest items per form per module in shipped content
@@ -20,27 +24,11 @@ def parse_question(f: Fields, raw, module: str, *, bank: bool = False) -> Questi
     if f.mapping(raw, "question") is None:
         return None
     before = len(f.problems)
-    f.known(
-        raw,
-        {
-            "id",
-            "type",
-            "objective",
-            "prompt",
-            "explanation",
-            "options",
-            "correct",
-            "feedback_true",
-            "feedback_false",
-            "pairs",
-            "extra_right",
-        }
-        | ({"form", "twin"} if bank else set()),
-        "question",
-    )
+    type_fields = set().union(*(t.fields for t in questiontypes.TYPES))
+    f.known(raw, _COMMON_FIELDS | type_fields | ({"form", "twin"} if bank else set()), "question")
     qid = f.ident(raw)
     qtype = f.get(raw, "type", str)
-    allowed = BANK_TYPES if bank else QUESTION_TYPES
+    allowed = questiontypes.type_names(bank=bank)
     if qtype and qtype not in allowed:
         f.problem(raw.line_of("type"), f"unknown question type '{qtype}' (use {', '.join(allowed)})")
     objective = f.ident(raw, "objective")
@@ -57,14 +45,7 @@ def parse_question(f: Fields, raw, module: str, *, bank: bool = False) -> Questi
                 f.problem(raw.line, "a form-A item needs 'twin': the id of its form-B item")
         elif "twin" in raw and form == "B":
             f.problem(raw.line_of("twin"), "only form-A items name a twin (the B item is named by its A twin)")
-    options, pairs, extra = (), (), ()
-    if qtype in ("single", "multiple"):
-        options = _options(f, raw, qtype)
-    elif qtype == "truefalse":
-        options = _truefalse(f, raw)
-    elif qtype == "matching":
-        pairs = _pairs(f, raw)
-        extra = f.str_list(raw, "extra_right", required=False)
+    body = questiontypes.REGISTRY[qtype].parse_fields(f, raw) if qtype in questiontypes.REGISTRY else {}
     if len(f.problems) > before:
         return None
     return Question(
@@ -74,66 +55,10 @@ def parse_question(f: Fields, raw, module: str, *, bank: bool = False) -> Questi
         module=module,
         prompt_html=render_inline(prompt),
         explanation_html=render_block(explanation),
-        options=options,
-        pairs=pairs,
-        extra_rights=extra,
         form=form,
         twin=twin,
+        **body,
     )
-
-
-def _options(f: Fields, raw, qtype: str) -> tuple[Option, ...]:
-    items = f.get(raw, "options", list, default=[])
-    out, seen = [], {}
-    for item in items:
-        if f.mapping(item, "option", items.line) is None:
-            continue
-        f.known(item, {"id", "text", "correct", "feedback"}, "option")
-        oid, text = f.ident(item), f.get(item, "text", str)
-        correct = f.get(item, "correct", bool, default=False)
-        feedback = f.get(item, "feedback", str)
-        if oid and text and feedback:
-            f.unique(seen, oid, item.line, "option id")
-            out.append(Option(oid, render_inline(text), bool(correct), render_inline(feedback)))
-    if items and len(items) < 2:
-        f.problem(items.line, "a question needs at least 2 options")
-    n_correct = sum(o.correct for o in out)
-    if qtype == "single" and out and n_correct != 1:
-        f.problem(raw.line, f"a single-choice question needs exactly 1 correct option, has {n_correct}")
-    if qtype == "multiple" and out and n_correct < 1:
-        f.problem(raw.line, "a multiple-response question needs at least 1 correct option")
-    return tuple(out)
-
-
-def _truefalse(f: Fields, raw) -> tuple[Option, ...]:
-    correct = f.get(raw, "correct", bool)
-    fb_true = f.get(raw, "feedback_true", str)
-    fb_false = f.get(raw, "feedback_false", str)
-    if correct is None or not fb_true or not fb_false:
-        return ()
-    # The option texts are interface strings, translated when the question is shown.
-    return (
-        Option("true", "", correct is True, render_inline(fb_true)),
-        Option("false", "", correct is False, render_inline(fb_false)),
-    )
-
-
-def _pairs(f: Fields, raw) -> tuple[Pair, ...]:
-    items = f.get(raw, "pairs", list, default=[])
-    out, seen, rights = [], {}, {}
-    for item in items:
-        if f.mapping(item, "pair", items.line) is None:
-            continue
-        f.known(item, {"id", "left", "right", "feedback"}, "pair")
-        pid, left, right = f.ident(item), f.get(item, "left", str), f.get(item, "right", str)
-        feedback = f.get(item, "feedback", str)
-        if pid and left and right and feedback:
-            f.unique(seen, pid, item.line, "pair id")
-            f.unique(rights, right, item.line, "right-hand side")
-            out.append(Pair(pid, render_inline(left), right, render_inline(feedback)))
-    if items and len(items) < 2:
-        f.problem(items.line, "a matching question needs at least 2 pairs")
-    return tuple(out)
 
 
 def parse_quiz_file(data, path: str, problems: list[Problem], version: str, question_ids: dict) -> Quiz | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -121,6 +122,11 @@ def render_inline(text: str) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return html
+
+
+def plain_text(html: str) -> str:
+    """Rendered HTML as plain text: tags dropped, entities decoded (for exports)."""
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
 
 
 _WORD = re.compile(r"[\wÀ-ÿ'’-]+", re.UNICODE)

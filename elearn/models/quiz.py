@@ -74,7 +74,7 @@ class AttemptAnswer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[str] = mapped_column(String(80))
-    #: JSON: a list of option ids, or an object left-id -> right text for matching
+    #: JSON: a list of option ids, or for matching an object left id -> right id (see elearn.questiontypes)
     response: Mapped[str] = mapped_column(Text)
     #: 0..1, set when the attempt is submitted
     credit: Mapped[float | None]

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from ..content.model import Quiz
 from ..extensions import db
 from ..models import AttemptAnswer, Cohort, CohortMember, FormAssignment, QuizAttempt
-from .types import score_question
+from ..questiontypes import score_question
 
 FORMS = ("A", "B")
 

@@ -10,8 +10,8 @@ from ..course import get_course
 from ..extensions import db
 from ..forms import ActionForm
 from ..learn.finish import after_step
+from ..questiontypes import InvalidAnswer, score_question, shown_question
 from . import service, vignette_service
-from .types import InvalidAnswer, score_question
 
 bp = Blueprint("quiz", __name__)
 
@@ -102,7 +102,7 @@ def question(attempt_id: int, number: int):
         "quiz/question.html",
         attempt=attempt,
         quiz=quiz,
-        shown=service.shown_question(current, attempt.seed),
+        shown=shown_question(current, attempt.seed),
         number=number,
         total=len(order),
         response=responses.get(current.id),

@@ -13,12 +13,12 @@ from sqlalchemy import DateTime, Integer, String, Text, bindparam, select, updat
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from ..content.model import Option, Question, Quiz
+from ..content.model import Question, Quiz
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..models import AttemptAnswer, QuizAttempt, utcnow
+from ..questiontypes import ShownQuestion, question_type, score_attempt, score_question, shown_question
 from . import parallel
-from .types import question_type, score_attempt, score_question
 
 
 class AttemptLimitReached(Exception):
@@ -31,51 +31,11 @@ class AttemptClosed(Conflict):
     friendly_message = _l("Deze poging is al ingediend; je antwoorden kunnen niet meer veranderen.")
 
 
-@dataclass(frozen=True)
-class ShownQuestion:
-    """A question with its options (or matching choices) in the attempt's stored order.
-
-    The form posts an option's (or right-hand side's) position in this order, counted from 1,
-    never its content id: the page source gives nothing away about the key.
-    """
-
-    question: Question
-    options: tuple[Option, ...]
-    rights: tuple[tuple[str, str], ...]  # (right id, text) for matching
-
-    def option_at(self, value: str) -> str | None:
-        """The option id shown at position ``value`` ("1", "2", ...), None when there is none."""
-        return _at(self.options, value, lambda o: o.id)
-
-    def right_at(self, value: str) -> str | None:
-        """The matching right-hand side id shown at position ``value``."""
-        return _at(self.rights, value, lambda r: r[0])
-
-
-def _at(items, value: str, key):
-    if not (isinstance(value, str) and value.isascii() and value.isdigit()):  # not "¹" or "٣"
-        return None
-    index = int(value)
-    return key(items[index - 1]) if 1 <= index <= len(items) else None
-
-
 def question_order(quiz: Quiz, seed: int) -> list[Question]:
     """The attempt's question order, the same for every reload of one attempt."""
     questions = list(quiz.questions)
     random.Random(seed).shuffle(questions)
     return questions
-
-
-def shown_question(question: Question, seed: int) -> ShownQuestion:
-    """One question with its options (and matching choices) in the attempt's order."""
-    options = list(question.options)
-    if question.type != "truefalse":
-        random.Random(f"{seed}:{question.id}").shuffle(options)
-    rights = [(p.id, p.right) for p in question.pairs] + [
-        (f"extra-{i}", t) for i, t in enumerate(question.extra_rights)
-    ]
-    random.Random(f"{seed}:{question.id}:r").shuffle(rights)
-    return ShownQuestion(question, tuple(options), tuple(rights))
 
 
 def shown_questions(quiz: Quiz, seed: int) -> list[ShownQuestion]:
@@ -85,7 +45,7 @@ def shown_questions(quiz: Quiz, seed: int) -> list[ShownQuestion]:
 
 def parse_answer(question: Question, seed: int, form) -> object:
     """The response (content ids) a posted question form stands for; raises ``InvalidAnswer``."""
-    return question_type(question).parse(shown_question(question, seed), form)
+    return question_type(question).parse_answer(shown_question(question, seed), form)
 
 
 def is_answered(response) -> bool:

@@ -57,7 +57,7 @@ class ItemStats:
     facility: float | None
     discrimination: float | None
     point_biserial: float | None
-    choices: Counter = field(default_factory=Counter)  # option id (or pair:right) -> times chosen
+    choices: Counter = field(default_factory=Counter)  # choice id (``QuestionType.chosen_ids``) -> times chosen
     flags: tuple[str, ...] = ()
 
     @property
@@ -83,10 +83,3 @@ def item_stats(question_id: str, quiz_id: str, answers: list[tuple[float, float,
     if disc < POOR_DISCRIMINATION:
         flags.append("poor_discrimination")
     return ItemStats(question_id, quiz_id, n, fac, disc, point_biserial(credits, totals), choices, tuple(flags))
-
-
-def chosen_ids(response) -> list[str]:
-    """The options a response picked, for distractor counts (matching: 'left=right')."""
-    if isinstance(response, dict):
-        return [f"{left}={right}" for left, right in sorted(response.items())]
-    return list(response or [])

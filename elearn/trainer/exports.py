@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from ..content.render import plain_text
+from ..questiontypes import question_type
+
 
 def learner_table(rows, course, path) -> tuple[list[str], list[list]]:
     """The dashboard's columns for the given (already filtered and sorted) rows."""
@@ -71,7 +74,7 @@ def item_table(items, course) -> tuple[list[str], list[list]]:
     table = []
     for item in items:
         question = course.quizzes[item.quiz_id].question(item.question_id)
-        prompt = _strip(question.prompt_html) if question else ""
+        prompt = plain_text(question.prompt_html) if question else ""
         table.append(
             [
                 item.quiz_id,
@@ -89,39 +92,17 @@ def item_table(items, course) -> tuple[list[str], list[list]]:
 
 
 def choice_label(question, choice: str) -> str:
-    """The answer text a counted choice stands for (option text, "waar", or "left → right" for
-    matching), marked when it is right; the raw id when the question no longer has it."""
-    if question is None:
+    """The answer text a counted choice stands for (see ``QuestionType.answer_text``), marked
+    when it is right; the raw id when the question no longer has it."""
+    found = question_type(question).answer_text(question, choice, _) if question else None
+    if found is None:
         return choice
-    right = _(" (juist)")
-    if question.type == "truefalse":
-        option = next((o for o in question.options if o.id == choice), None)
-        if option is None:
-            return choice
-        return (_("Waar") if choice == "true" else _("Niet waar")) + (right if option.correct else "")
-    if question.type == "matching":
-        left_id, _sep, right_id = choice.partition("=")
-        pair = next((p for p in question.pairs if p.id == left_id), None)
-        if pair is None:
-            return choice
-        rights = {p.id: p.right for p in question.pairs}
-        rights.update({f"extra-{i}": text for i, text in enumerate(question.extra_rights)})
-        return f"{_strip(pair.left_html)} → {rights.get(right_id, right_id)}" + (right if right_id == pair.id else "")
-    option = next((o for o in question.options if o.id == choice), None)
-    if option is None:
-        return choice
-    return _strip(option.html) + (right if option.correct else "")
+    text, right = found
+    return text + (_(" (juist)") if right else "")
 
 
 def _round(value, digits=1):
     return None if value is None else round(value, digits)
-
-
-def _strip(html: str) -> str:
-    import html as html_lib
-    import re
-
-    return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
 
 
 #: what starts a formula in a spreadsheet cell (also after spaces, tabs or line breaks)

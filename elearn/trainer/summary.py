@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, select
 from ..content import Course, posttest_id, pretest_id
 from ..extensions import db
 from ..models import AttemptAnswer, Cohort, CohortMember, QuizAttempt, SurveyAnswer, SurveyResponse
+from ..questiontypes import question_type
 from . import analytics
 from .stats import PairedGain, paired_gain
 
@@ -220,11 +221,14 @@ def item_analysis(course: Course, quiz_ids: list[str], answers) -> list[analytic
     for _uid, quiz_id, score, qid, response, credit in answers:
         if qid is None:
             continue
-        grouped.setdefault((quiz_id, qid), []).append(
-            (credit or 0.0, score or 0.0, analytics.chosen_ids(json.loads(response)))
-        )
+        grouped.setdefault((quiz_id, qid), []).append((credit or 0.0, score or 0.0, json.loads(response)))
     out = []
     for quiz_id in quiz_ids:
         for question in course.quizzes[quiz_id].questions:
-            out.append(analytics.item_stats(question.id, quiz_id, grouped.get((quiz_id, question.id), [])))
+            chosen_ids = question_type(question).chosen_ids
+            rows = [
+                (credit, score, chosen_ids(response))
+                for credit, score, response in grouped.get((quiz_id, question.id), [])
+            ]
+            out.append(analytics.item_stats(question.id, quiz_id, rows))
     return out
