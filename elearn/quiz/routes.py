@@ -10,7 +10,7 @@ from ..course import get_course
 from ..extensions import db
 from ..forms import ActionForm
 from ..learn.finish import after_step
-from ..questiontypes import InvalidAnswer, score_question, shown_question
+from ..questiontypes import InvalidAnswer, shown_question
 from . import service, vignette_service
 
 bp = Blueprint("quiz", __name__)
@@ -26,6 +26,8 @@ def _quiz_or_404(quiz_id: str):
 @bp.route("/quiz/<quiz_id>")
 @login_required
 def overview(quiz_id: str):
+    """A quiz's overview: the learner's attempts, best score and whether they may start one (404: no
+    such quiz)."""
     course = get_course()
     quiz = _quiz_or_404(quiz_id)
     summary = service.attempts_summary(current_user.id, quiz.id)
@@ -42,6 +44,8 @@ def overview(quiz_id: str):
 @bp.route("/quiz/<quiz_id>/start", methods=["POST"])
 @login_required
 def start(quiz_id: str):
+    """Start an attempt (or resume the open one) and show its first question (404: no such quiz; 400
+    without a valid token)."""
     quiz = _quiz_or_404(quiz_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -65,6 +69,9 @@ def _own_attempt(attempt_id: int):
 @bp.route("/attempt/<int:attempt_id>/<int:number>", methods=["GET", "POST"])
 @login_required
 def question(attempt_id: int, number: int):
+    """One question of the learner's own open attempt; POST saves the answer and moves on. A submitted
+    attempt goes to its review (404: someone else's attempt or no such question; 400: an answer the
+    question does not offer)."""
     attempt, quiz = _own_attempt(attempt_id)
     if attempt.submitted_at is not None:
         if request.method == "POST":
@@ -115,6 +122,8 @@ def question(attempt_id: int, number: int):
 @bp.route("/attempt/<int:attempt_id>/submit", methods=["GET", "POST"])
 @login_required
 def confirm(attempt_id: int):
+    """The overview before submitting (answered and open questions); POST submits once and shows the
+    review (404: someone else's attempt)."""
     attempt, quiz = _own_attempt(attempt_id)
     form = ActionForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -142,34 +151,19 @@ def review(attempt_id: int):
     attempt, quiz = _own_attempt(attempt_id)
     if attempt.submitted_at is None:
         return redirect(url_for(".confirm", attempt_id=attempt.id))
-    shown = service.shown_questions(quiz, attempt.seed)
-    responses = service.load_responses(attempt.id)
-    credits = {
-        s.question.id: score_question(s.question, responses.get(s.question.id), quiz.partial_credit) for s in shown
-    }
-    summary = service.attempts_summary(current_user.id, quiz.id)
-    gains = missed_modules = None
-    if quiz.kind == "pretest" or (quiz.kind == "posttest" and not attempt.passed):
-        missed_modules = sorted(
-            {s.question.module for s in shown if credits[s.question.id] < 1}, key=lambda m: course.module(m).order
-        )
-    if quiz.kind == "posttest":
-        gains = service.gains_for(course, current_user.id, quiz)
-    # A post-test below the pass mark keeps its key hidden until the learner passes: a retake
-    # (same form, reshuffled) then measures knowledge, not memory of the answers.
-    reveal = quiz.kind != "posttest" or summary.passed
+    result = service.review(course, current_user.id, attempt, quiz)
     return render_template(
         "quiz/review.html",
         attempt=attempt,
         quiz=quiz,
-        shown=shown,
-        responses=responses,
-        credits=credits,
+        shown=result.shown,
+        responses=result.responses,
+        credits=result.credits,
         course=course,
-        reveal=reveal,
-        may_retake=service.may_start(quiz, summary),
-        missed_modules=missed_modules,
-        gains=gains,
+        reveal=result.reveal,
+        may_retake=result.may_retake,
+        missed_modules=result.missed_modules,
+        gains=result.gains,
         form=ActionForm(),
     )
 
@@ -177,6 +171,7 @@ def review(attempt_id: int):
 @bp.route("/vignettes/<vignette_id>")
 @login_required
 def vignette(vignette_id: str):
+    """A case vignette's introduction and the learner's last run (404: no such vignette)."""
     v = get_course().vignettes.get(vignette_id)
     if v is None:
         abort(404)
@@ -189,6 +184,8 @@ def vignette(vignette_id: str):
 @bp.route("/vignettes/<vignette_id>/start", methods=["POST"])
 @login_required
 def vignette_start(vignette_id: str):
+    """Start a new run of the vignette with its own choice order (404: no such vignette; 400 without a
+    valid token)."""
     v = get_course().vignettes.get(vignette_id)
     if v is None:
         abort(404)
@@ -203,6 +200,8 @@ def vignette_start(vignette_id: str):
 @bp.route("/vignettes/run/<int:run_id>", methods=["GET", "POST"])
 @login_required
 def run(run_id: int):
+    """The learner's own run at its current situation, with feedback on the last choice; POST takes a
+    choice (404: someone else's run; 400: a choice the situation does not offer)."""
     run = vignette_service.get_run(run_id, current_user.id)
     v = get_course().vignettes.get(run.vignette_id)
     if v is None:

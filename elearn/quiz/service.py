@@ -265,3 +265,43 @@ def module_scores(quiz: Quiz, responses: dict) -> dict[str, float]:
     for q in quiz.questions:
         per.setdefault(q.module, []).append(score_question(q, responses.get(q.id), quiz.partial_credit))
     return {m: round(100 * sum(v) / len(v), 1) for m, v in per.items()}
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the result page of a submitted attempt shows."""
+
+    shown: list  # ShownQuestion, in the attempt's order
+    responses: dict  # question id -> response
+    credits: dict  # question id -> credit 0..1
+    reveal: bool  # show the key and the feedback per option
+    may_retake: bool
+    missed_modules: list | None  # modules to revisit (pre-test; failed post-test)
+    gains: object | None  # per-module gains (post-test)
+
+
+def review(course, user_id: int, attempt: QuizAttempt, quiz: Quiz) -> Review:
+    """The scored attempt: credits per question, the modules to revisit, the gains of a post-test.
+
+    A post-test below the pass mark keeps its key hidden until the learner passes: a retake (same
+    form, reshuffled) then measures knowledge, not memory of the answers."""
+    shown = shown_questions(quiz, attempt.seed)
+    responses = load_responses(attempt.id)
+    credits = {
+        s.question.id: score_question(s.question, responses.get(s.question.id), quiz.partial_credit) for s in shown
+    }
+    summary = attempts_summary(user_id, quiz.id)
+    missed = None
+    if quiz.kind == "pretest" or (quiz.kind == "posttest" and not attempt.passed):
+        missed = sorted(
+            {s.question.module for s in shown if credits[s.question.id] < 1}, key=lambda m: course.module(m).order
+        )
+    return Review(
+        shown=shown,
+        responses=responses,
+        credits=credits,
+        reveal=quiz.kind != "posttest" or summary.passed,
+        may_retake=may_start(quiz, summary),
+        missed_modules=missed,
+        gains=gains_for(course, user_id, quiz) if quiz.kind == "posttest" else None,
+    )
