@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from .. import certificates
 from ..forms import PageForm
 from ..vocabulary import SECTORS
-from .passwords import PASSWORD_MESSAGES, password_problem
+from .passwords import PASSWORD_HINT, PASSWORD_MESSAGES, password_problem
 
 SECTOR_LABELS = {
     "drughulp": _l("Drughulpverlening"),
@@ -47,7 +47,7 @@ class RegisterForm(FlaskForm):
     )
     organisation = StringField(_l("Organisatie"), validators=[Length(max=200)])
     sector = SelectField(_l("Sector"), choices=SECTOR_CHOICES, validators=[DataRequired()])
-    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(), _strong_password])
+    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(), _strong_password], description=PASSWORD_HINT)
     confirm = PasswordField(
         _l("Herhaal wachtwoord"),
         validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))],
@@ -70,7 +70,9 @@ class ForgotForm(FlaskForm):
 
 
 class ResetForm(FlaskForm):
-    password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(), _strong_password])
+    password = PasswordField(
+        _l("Nieuw wachtwoord"), validators=[DataRequired(), _strong_password], description=PASSWORD_HINT
+    )
     confirm = PasswordField(
         _l("Herhaal wachtwoord"),
         validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))],
@@ -81,7 +83,9 @@ class ResetForm(FlaskForm):
 class ChangePasswordForm(PageForm):
     id_prefix = "pw"
     current = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired()])
-    password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(), _strong_password])
+    password = PasswordField(
+        _l("Nieuw wachtwoord"), validators=[DataRequired(), _strong_password], description=PASSWORD_HINT
+    )
     confirm = PasswordField(
         _l("Herhaal wachtwoord"),
         validators=[DataRequired(), EqualTo("password", _l("De wachtwoorden komen niet overeen."))],

@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH = 10
 
+#: the rule as a form states it beside the field
+PASSWORD_HINT = _l("Minstens %(num)s tekens, geen veelgebruikt wachtwoord.", num=MIN_LENGTH)
 #: why a password is refused, shown by the forms and (in English) by ``elearn create-user``
 PASSWORD_MESSAGES = {
     "too_short": _l("Kies een wachtwoord van minstens %(num)s tekens.", num=MIN_LENGTH),
