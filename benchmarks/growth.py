@@ -183,7 +183,7 @@ def measure(trainer_email: str, cohort_id: int, repeats: int, plans: bool) -> di
     from elearn.course import get_course
     from elearn.extensions import db
     from elearn.models import Cohort, User
-    from elearn.trainer.summary import cohort_summary, first_responses, path_quiz_ids
+    from elearn.trainer.summary import cohort_summary, item_analysis, path_quiz_ids
 
     app = create_app()
     statements: list[tuple[float, str, object]] = []
@@ -202,7 +202,7 @@ def measure(trainer_email: str, cohort_id: int, repeats: int, plans: bool) -> di
 
         course = get_course()
         cohort = db.session.get(Cohort, cohort_id)
-        responses = len(first_responses(cohort, path_quiz_ids(course, cohort)))
+        responses = sum(i.responses for i in item_analysis(course, cohort, path_quiz_ids(course, cohort)))
         # the summary's own statistics, without the dashboard's rows that feed its funnel
         cohort_summary(course, cohort, [])  # warm-up
         own_times, own_counts = [], []
