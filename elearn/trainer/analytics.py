@@ -41,7 +41,10 @@ def facility(credits: list[float]) -> float:
 def cells_facility(cells: Cells) -> float:
     """:func:`facility` of counted responses."""
     n = sum(cells.values())
-    return float(sum(Fraction(c) * k for (c, _t), k in cells.items()) / n) if n else 0.0
+    if not n:
+        return 0.0
+    credit, denominator = _as_integers(c for c, _t in cells)
+    return sum(credit[c] * k for (c, _t), k in cells.items()) / (denominator * n)
 
 
 def discrimination(credits: list[float], totals: list[float], fraction: float = GROUP_FRACTION) -> float:
@@ -61,15 +64,16 @@ def cells_discrimination(cells: Cells, fraction: float = GROUP_FRACTION) -> floa
     if n < 2:
         return 0.0
     size = max(1, round(n * fraction))
-    blocks: dict[float, list] = {}  # total -> [learners, summed credit]
-    for (credit, total), k in cells.items():
-        block = blocks.setdefault(total, [0, Fraction(0)])
+    credit, denominator = _as_integers(c for c, _t in cells)
+    blocks: dict[float, list[int]] = {}  # total -> [learners, summed credit numerators]
+    for (c, total), k in cells.items():
+        block = blocks.setdefault(total, [0, 0])
         block[0] += k
-        block[1] += Fraction(credit) * k
+        block[1] += credit[c] * k
     ordered = [blocks[t] for t in sorted(blocks)]
     lower = _group_credit(ordered, size)
     upper = _group_credit(reversed(ordered), size)
-    return float(upper / size) - float(lower / size)
+    return float(upper / (denominator * size)) - float(lower / (denominator * size))
 
 
 def _group_credit(blocks, size: int) -> Fraction:
@@ -77,7 +81,7 @@ def _group_credit(blocks, size: int) -> Fraction:
     taken, credit = 0, Fraction(0)
     for learners, summed in blocks:
         share = min(learners, size - taken)
-        credit += summed * Fraction(share, learners)
+        credit += Fraction(summed * share, learners)
         taken += share
         if taken == size:
             break
@@ -90,22 +94,33 @@ def point_biserial(credits: list[float], totals: list[float]) -> float | None:
 
 
 def cells_point_biserial(cells: Cells) -> float | None:
-    """:func:`point_biserial` of counted responses, from exact sums."""
+    """:func:`point_biserial` of counted responses, from exact sums (so a constant credit or
+    total is recognised as such, whatever its floating-point value)."""
     n = sum(cells.values())
     if n < 2:
         return None
-    sc = st = scc = stt = sct = Fraction(0)
-    for (credit, total), k in cells.items():
-        c, t = Fraction(credit), Fraction(total)
-        sc += c * k
-        st += t * k
-        scc += c * c * k
-        stt += t * t * k
-        sct += c * t * k
-    var_c, var_t = n * scc - sc * sc, n * stt - st * st  # n² times the variances
+    credit, _ = _as_integers(c for c, _t in cells)
+    total, _ = _as_integers(t for _c, t in cells)
+    sc = st = scc = stt = sct = 0  # sums of the scaled values, exact integers
+    for (c, t), k in cells.items():
+        ci, ti = credit[c], total[t]
+        sc += ci * k
+        st += ti * k
+        scc += ci * ci * k
+        stt += ti * ti * k
+        sct += ci * ti * k
+    var_c, var_t = n * scc - sc * sc, n * stt - st * st  # n² times the variances, scaled
     if var_c == 0 or var_t == 0:
         return None
-    return float(n * sct - sc * st) / math.sqrt(var_c * var_t)
+    return (n * sct - sc * st) / math.sqrt(var_c * var_t)  # the scales cancel
+
+
+def _as_integers(values: Iterable[float]) -> tuple[dict[float, int], int]:
+    """Each value as an integer numerator over one common denominator, so that sums are exact
+    (a float is a binary fraction): (value -> numerator, denominator)."""
+    ratios = {v: Fraction(v) for v in set(values)}
+    denominator = math.lcm(*(r.denominator for r in ratios.values()))
+    return {v: r.numerator * (denominator // r.denominator) for v, r in ratios.items()}, denominator
 
 
 @dataclass

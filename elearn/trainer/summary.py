@@ -5,7 +5,7 @@ retake never improves the reported gain), over the learners who have both (see `
 The item analysis counts each learner's FIRST submitted response to each question (the lowest
 attempt id among the submitted attempts answering it), so retakes do not blur the items.
 The database does the counting (``summary_counts``): each function runs a fixed number of
-queries and reads a number of rows that does not grow with the cohort.
+queries and reads counted value patterns, not one row per learner or answer.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ LABEL_CHARS = 36
 
 
 def path_quiz_ids(course: Course, cohort: Cohort) -> list[str]:
+    """The cohort path's quizzes in order: pre-test, module quizzes, post-test."""
     path = course.path(cohort.path_slug)
     ids = [pretest_id(path.slug)] + [m for m in path.modules if m in course.quizzes] + [posttest_id(path.slug)]
     return [i for i in ids if i in course.quizzes]
@@ -76,7 +77,7 @@ def knowledge_gains(course: Course, cohort: Cohort) -> tuple[PairedGain, dict[st
     modules = {(q, question.id): question.module for q in tests for question in course.quizzes[q].questions}
     shares = summary_counts.module_share_patterns(cohort, tests, modules)
     return (
-        counted_paired_gain(summary_counts.test_score_patterns(cohort, tests), 100),
+        counted_paired_gain(summary_counts.score_patterns(cohort, tests), 100),
         {m: counted_paired_gain(shares.get(m, {}), 100) for m in path.modules},
     )
 

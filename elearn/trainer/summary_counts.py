@@ -1,6 +1,6 @@
 """What the database counts for a cohort's summary, so that Python never reads one row per answer.
 
-Every function sends one statement whatever the cohort's size, and returns counts of value
+Each public function sends one statement whatever the cohort's size, and returns counts of value
 patterns: how many learners had this (before, after) pair, how many responses this (credit,
 attempt total, response) combination. "First" means what ``summary`` says: a learner's first
 submitted attempt at each path test, and the first submitted response to each question.
@@ -19,15 +19,15 @@ from ..models import AttemptAnswer, Cohort, CohortMember, QuizAttempt, SurveyAns
 Patterns = dict[tuple[float | None, float | None], int]
 
 
-def members(cohort: Cohort):
+def _members(cohort: Cohort):
     """The cohort's learner ids, as a subquery."""
     return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id).scalar_subquery()
 
 
-def submitted(cohort: Cohort, quiz_ids) -> tuple:
+def _submitted(cohort: Cohort, quiz_ids) -> tuple:
     """Submitted attempts of the cohort's members at these quizzes."""
     return (
-        QuizAttempt.user_id.in_(members(cohort)),
+        QuizAttempt.user_id.in_(_members(cohort)),
         QuizAttempt.quiz_id.in_(quiz_ids),
         QuizAttempt.submitted_at.is_not(None),
     )
@@ -37,7 +37,7 @@ def _first_attempts(cohort: Cohort, quiz_ids):
     """Ids of each member's first submitted attempt per quiz."""
     return (
         select(func.min(QuizAttempt.id))
-        .where(*submitted(cohort, quiz_ids))
+        .where(*_submitted(cohort, quiz_ids))
         .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
     )
 
@@ -46,7 +46,7 @@ def _in_phase(phase_column, phase, value):
     return case((phase_column == phase, value))
 
 
-def test_score_patterns(cohort: Cohort, tests: Mapping[str, str]) -> Patterns:
+def score_patterns(cohort: Cohort, tests: Mapping[str, str]) -> Patterns:
     """(first pre-test score, first post-test score) -> learners; ``tests``: quiz id -> phase."""
     phase = case(*((QuizAttempt.quiz_id == q, p) for q, p in tests.items()))
     learner = (
@@ -118,7 +118,7 @@ def _survey_answers(cohort: Cohort, path_slug: str, item_ids):
         select(SurveyResponse.user_id, SurveyResponse.phase, SurveyAnswer.item_id, SurveyAnswer.value)
         .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
         .where(
-            SurveyResponse.user_id.in_(members(cohort)),
+            SurveyResponse.user_id.in_(_members(cohort)),
             SurveyResponse.path_slug == path_slug,
             SurveyResponse.phase.in_(("pre", "post")),
             SurveyAnswer.item_id.in_(item_ids),
@@ -173,7 +173,7 @@ def first_response_counts(cohort: Cohort, quiz_ids: list[str]):
     first = (
         select(AttemptAnswer.question_id, func.min(QuizAttempt.id).label("attempt_id"))
         .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
-        .where(*submitted(cohort, quiz_ids))
+        .where(*_submitted(cohort, quiz_ids))
         .group_by(QuizAttempt.user_id, AttemptAnswer.question_id)
     ).subquery()
     columns = (
