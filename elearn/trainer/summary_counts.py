@@ -69,12 +69,15 @@ def module_share_patterns(
 ) -> dict[str, Patterns]:
     """Module -> (share correct before, after) -> learners, over the learners' first path tests.
 
-    A learner's share (0-100) on a module is their mean credit on the module's items in the
-    attempt (an unanswered item counts 0); ``modules``: (quiz id, question id) -> module.
+    A learner's share (0-100) on a module is their mean credit over the module's items they
+    answered in the attempt (an answer without credit counts 0); ``modules``: (quiz id,
+    question id) -> module, for the questions the content still has.
     """
     by_module: dict[tuple[str, str], list[str]] = {}
     for (quiz_id, question_id), module in modules.items():
         by_module.setdefault((quiz_id, module), []).append(question_id)
+    if not by_module:
+        return {}
     module = case(
         *((and_(QuizAttempt.quiz_id == q, AttemptAnswer.question_id.in_(ids)), m) for (q, m), ids in by_module.items())
     )
