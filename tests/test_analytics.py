@@ -1,14 +1,19 @@
 """Analytics functions on hand-computed examples."""
 
+import random
+from collections import Counter
+
 import pytest
 
 from elearn.trainer.analytics import (
     MIN_RESPONSES,
+    cells_item_stats,
     discrimination,
     facility,
     funnel,
     item_stats,
     point_biserial,
+    tally,
 )
 
 
@@ -47,3 +52,34 @@ def test_item_stats_flags_and_threshold():
     assert easy.shown and easy.facility == 1.0 and set(easy.flags) == {"too_easy", "poor_discrimination"}
     hard = item_stats("q", "quiz", [(0.0, float(t), ["b"]) for t in range(9)] + [(1.0, 100.0, ["a"])])
     assert "too_hard" in hard.flags and hard.choices == {"b": 9, "a": 1}
+
+
+def test_discrimination_splits_tied_totals_pro_rata():
+    # 4 learners: 27 % of 4 rounds to 1 per group. The lowest total (10) is shared by a learner
+    # with credit 0 and one with credit 1: the lower group gets half of each, mean 0.5.
+    assert discrimination([0, 1, 1, 1], [10, 10, 20, 30]) == 0.5
+    assert discrimination([1, 0, 1, 1], [10, 10, 20, 30]) == 0.5
+    # everyone tied: both groups are everyone pro rata
+    assert discrimination([1, 0] * 5, [50] * 10) == 0.0
+
+
+def test_item_stats_do_not_depend_on_the_order_of_the_responses():
+    answers = [(float(n % 2), float(10 * (n % 4)), ["a"] if n % 2 else ["b"]) for n in range(23)]
+    reference = item_stats("q", "quiz", answers)
+    assert reference.discrimination is not None and reference.point_biserial is not None
+    for seed in range(5):
+        shuffled = answers[:]
+        random.Random(seed).shuffle(shuffled)
+        assert item_stats("q", "quiz", shuffled) == reference
+
+
+def test_counted_item_stats_equal_the_per_learner_ones():
+    answers = [(c, t, ["x"]) for c, t in [(1.0, 90.0), (0.5, 60.0), (0.0, 60.0), (1.0, 100 / 3)] * 4]
+    cells = tally([a[0] for a in answers], [a[1] for a in answers])
+    assert cells[(1.0, 90.0)] == 4
+    assert cells_item_stats("q", "quiz", cells, Counter(x=16)) == item_stats("q", "quiz", answers)
+
+
+def test_point_biserial_of_a_constant_non_binary_total_is_none():
+    assert point_biserial([0, 1, 0, 1], [100 / 3] * 4) is None
+    assert point_biserial([0.3] * 3, [1, 2, 3]) is None

@@ -2,7 +2,7 @@
 
 import pytest
 
-from elearn.trainer.stats import MIN_PAIRS, paired_gain, t_critical
+from elearn.trainer.stats import MIN_PAIRS, counted_paired_gain, paired_gain, t_critical
 
 
 def test_five_pairs_hand_computed():
@@ -37,6 +37,17 @@ def test_learner_with_only_a_pretest_is_left_out():
     # differences 30 and 0: sd = sqrt(2 * 15^2) = 21.2132; half-width 12.7062 * 21.2132 / sqrt(2) = 190.593
     assert g.ci == pytest.approx((15 - 190.593, 15 + 190.593), abs=1e-3)
     assert g.d_z == pytest.approx(15 / 21.2132, abs=1e-4)
+
+
+def test_counted_pairs_give_the_figures_of_the_learners_they_stand_for():
+    # test_learner_with_only_a_pretest_is_left_out, as counts of (before, after) patterns
+    counted = counted_paired_gain({(50, 80): 1, (70, 70): 1, (30, None): 1, (None, 100): 1}, 100)
+    assert counted == paired_gain({"a": 50, "b": 70, "c": 30}, {"a": 80, "b": 70, "d": 100}, 100)
+    # the same pattern twice is two learners
+    twice = counted_paired_gain({(40, 60): 2, (50, 65): 1, (None, 90): 3}, 100)
+    assert twice == paired_gain({1: 40, 2: 40, 3: 50}, {1: 60, 2: 60, 3: 65, 4: 90, 5: 90, 6: 90}, 100)
+    assert twice.n == 3 and twice.only_post == 3
+    assert counted_paired_gain({}, 5) == paired_gain({}, {}, 5)
 
 
 def test_zero_variance():
@@ -125,28 +136,6 @@ def test_audit_labels():
     assert event_details("role.changed", "learner -> wizard") == "learner -> wizard"
     assert event_details("data.exported", "items xlsx") == "itemanalyse (XLSX)"
     assert event_details("login.failed", "") == ""
-
-
-def test_confidence_gains_per_statement_and_overall():
-    from elearn.content.model import ConfidenceItem, ConfidenceScale
-    from elearn.trainer.summary import confidence_gains
-
-    scale = ConfidenceScale(1, 5, "laag", "hoog", (ConfidenceItem("a", "A"), ConfidenceItem("b", "B")))
-    rows = [
-        (1, "pre", "a", 2),
-        (1, "pre", "b", 4),
-        (1, "post", "a", 4),
-        (1, "post", "b", 4),
-        (2, "pre", "a", 1),
-        (2, "pre", "b", 1),
-        (2, "post", "gone", 5),  # a statement no longer in the scale
-        (3, "post", "a", 5),
-    ]
-    overall, per = confidence_gains(scale, rows)
-    # learner 1: mean 3 -> 4; learner 2 has no (known) answers at the end, learner 3 none at the start
-    assert overall.n == 1 and overall.mean_pre == 3 and overall.mean_post == 4 and overall.only_pre == 1
-    assert per["a"].mean_gain == 2 and per["b"].mean_gain == 0 and per["a"].only_post == 1
-    assert confidence_gains(None, rows) == (None, {})
 
 
 def test_percent_in_other_locales_uses_cldr():

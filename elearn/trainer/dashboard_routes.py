@@ -14,7 +14,7 @@ from ..forms import ActionForm
 from ..security import page_number
 from . import bp, exports, formatting
 from .dashboard import SORTS, STATES, cohort_rows, filter_and_sort
-from .summary import FUNNEL_LABELS, cohort_summary, first_responses, item_analysis, path_quiz_ids
+from .summary import FUNNEL_LABELS, cohort_summary, item_analysis, path_quiz_ids
 
 PAGE_SIZE = 50
 formatting.register(bp)
@@ -115,7 +115,6 @@ def export_items(cohort_id: int, fmt: str):
         abort(404)
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
-    quiz_ids = path_quiz_ids(course, cohort)
-    items = item_analysis(course, quiz_ids, first_responses(cohort, quiz_ids))
+    items = item_analysis(course, cohort, path_quiz_ids(course, cohort))
     headers, table = exports.item_table(items, course)
     return _download(cohort, "items", fmt, headers, table, "Itemanalyse", "itemanalyse")

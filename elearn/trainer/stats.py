@@ -22,6 +22,7 @@ Definitions (also explained to trainers on the summary page and in the README):
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
@@ -133,3 +134,19 @@ def paired_gain(pre: Mapping[Hashable, float], post: Mapping[Hashable, float], m
         ci = (mean_gain - half, mean_gain + half)
         d_z = mean_gain / sd if sd > 0 else None
     return PairedGain(n, maximum, mean_pre, mean_post, mean_gain, sd, ci, normalised, d_z, only_pre, only_post)
+
+
+def counted_paired_gain(counts: Mapping[tuple[float | None, float | None], int], maximum: float) -> PairedGain:
+    """:func:`paired_gain` of learners given as counts of their (before, after) values, where
+    None is a missing value: the figures are those of the learners the counts stand for."""
+    pre: dict[int, float] = {}
+    post: dict[int, float] = {}
+    learners = itertools.count()
+    for (before, after), count in counts.items():
+        for _ in range(count):
+            learner = next(learners)
+            if before is not None:
+                pre[learner] = before
+            if after is not None:
+                post[learner] = after
+    return paired_gain(pre, post, maximum)

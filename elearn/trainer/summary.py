@@ -2,23 +2,25 @@
 
 Gains compare each learner's FIRST submitted pre-test with their FIRST submitted post-test (a
 retake never improves the reported gain), over the learners who have both (see ``stats``).
-Each function runs a fixed number of queries, whatever the cohort's size.
+The item analysis counts each learner's FIRST submitted response to each question (the lowest
+attempt id among the submitted attempts answering it), so retakes do not blur the items.
+The database does the counting (``summary_counts``): each function runs a fixed number of
+queries and reads counted value patterns, not one row per learner or answer.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
 
 from ..content import Course, posttest_id, pretest_id
-from ..extensions import db
-from ..models import AttemptAnswer, Cohort, CohortMember, QuizAttempt, SurveyAnswer, SurveyResponse
+from ..models import Cohort
 from ..questiontypes import question_type
-from . import analytics
-from .stats import PairedGain, paired_gain
+from . import analytics, summary_counts
+from .stats import PairedGain, counted_paired_gain, paired_gain
 
 FUNNEL_LABELS = {
     "joined": _l("Aangesloten"),
@@ -32,66 +34,11 @@ FUNNEL_LABELS = {
 LABEL_CHARS = 36
 
 
-def _members(cohort: Cohort):
-    return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id).scalar_subquery()
-
-
 def path_quiz_ids(course: Course, cohort: Cohort) -> list[str]:
+    """The cohort path's quizzes in order: pre-test, module quizzes, post-test."""
     path = course.path(cohort.path_slug)
     ids = [pretest_id(path.slug)] + [m for m in path.modules if m in course.quizzes] + [posttest_id(path.slug)]
     return [i for i in ids if i in course.quizzes]
-
-
-def _answer_rows():
-    """(user, quiz, attempt score, question, response JSON, credit): the columns both readers return."""
-    return select(
-        QuizAttempt.user_id,
-        QuizAttempt.quiz_id,
-        QuizAttempt.score,
-        AttemptAnswer.question_id,
-        AttemptAnswer.response,
-        AttemptAnswer.credit,
-    )
-
-
-def _submitted(cohort: Cohort, quiz_ids: list[str]) -> tuple:
-    """Submitted attempts of the cohort's members at these quizzes."""
-    return (
-        QuizAttempt.user_id.in_(_members(cohort)),
-        QuizAttempt.quiz_id.in_(quiz_ids),
-        QuizAttempt.submitted_at.is_not(None),
-    )
-
-
-def first_test_answers(cohort: Cohort, quiz_ids: list[str]):
-    """(user, quiz, attempt score, question, response JSON, credit) of each member's FIRST
-    submitted attempt per quiz; an attempt without answers gives one row with question None."""
-    first = (
-        select(func.min(QuizAttempt.id))
-        .where(*_submitted(cohort, quiz_ids))
-        .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
-    )
-    return db.session.execute(
-        _answer_rows()
-        .outerjoin(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
-        .where(QuizAttempt.id.in_(first))
-    ).all()
-
-
-def first_responses(cohort: Cohort, quiz_ids: list[str]):
-    """(user, quiz, attempt score, question, response JSON, credit): each member's FIRST submitted
-    response to each question of these quizzes, so retakes do not blur the item statistics."""
-    first = (
-        select(AttemptAnswer.question_id, func.min(QuizAttempt.id).label("attempt_id"))
-        .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
-        .where(*_submitted(cohort, quiz_ids))
-        .group_by(QuizAttempt.user_id, AttemptAnswer.question_id)
-    ).subquery()
-    return db.session.execute(
-        _answer_rows()
-        .join(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
-        .join(first, and_(first.c.attempt_id == QuizAttempt.id, first.c.question_id == AttemptAnswer.question_id))
-    ).all()
 
 
 @dataclass(frozen=True)
@@ -118,51 +65,34 @@ def funnel_steps(rows) -> list[tuple[str, int, float]]:
     return analytics.funnel(counts)
 
 
-def knowledge_gains(course: Course, path, answers) -> tuple[PairedGain, dict[str, PairedGain]]:
-    """Overall and per-module gains from the rows of :func:`first_test_answers`.
+def knowledge_gains(course: Course, cohort: Cohort) -> tuple[PairedGain, dict[str, PairedGain]]:
+    """Overall and per-module gains over the cohort's first pre- and post-tests.
 
     Overall: the attempt's score. Per module: the learner's share correct (0-100) on that
     module's items in the attempt (pre and post forms are parallel, so the shares compare).
     """
-    tests = {pretest_id(path.slug): "pre", posttest_id(path.slug): "post"}
-    overall: dict[str, dict[int, float]] = {"pre": {}, "post": {}}
-    credits: dict[tuple[str, str, int], list[float]] = {}
-    for uid, quiz_id, score, qid, _resp, credit in answers:
-        phase = tests.get(quiz_id)
-        if phase is None:
-            continue
-        if score is not None:
-            overall[phase][uid] = score
-        question = course.quizzes[quiz_id].question(qid) if qid else None
-        if question is not None:
-            credits.setdefault((phase, question.module, uid), []).append(credit or 0.0)
-    per: dict[str, dict[str, dict[int, float]]] = {m: {"pre": {}, "post": {}} for m in path.modules}
-    for (phase, module, uid), values in credits.items():
-        if module in per:
-            per[module][phase][uid] = 100 * sum(values) / len(values)
+    path = course.path(cohort.path_slug)
+    tests = {q: p for q, p in ((pretest_id(path.slug), "pre"), (posttest_id(path.slug), "post")) if q in course.quizzes}
+    if not tests:
+        return paired_gain({}, {}, 100), {m: paired_gain({}, {}, 100) for m in path.modules}
+    modules = {(q, question.id): question.module for q in tests for question in course.quizzes[q].questions}
+    shares = summary_counts.module_share_patterns(cohort, tests, modules)
     return (
-        paired_gain(overall["pre"], overall["post"], 100),
-        {m: paired_gain(v["pre"], v["post"], 100) for m, v in per.items()},
+        counted_paired_gain(summary_counts.score_patterns(cohort, tests), 100),
+        {m: counted_paired_gain(shares.get(m, {}), 100) for m in path.modules},
     )
 
 
-def confidence_gains(scale, rows) -> tuple[PairedGain | None, dict[str, PairedGain]]:
-    """Overall (each learner's mean over the statements) and per-statement gains from
-    (user, phase, statement, value) rows; (None, {}) when the course has no scale."""
+def confidence_gains(scale, cohort: Cohort) -> tuple[PairedGain | None, dict[str, PairedGain]]:
+    """Overall (each learner's mean over the statements) and per-statement gains of the
+    cohort's confidence scales on its path; (None, {}) when the course has no scale."""
     if scale is None:
         return None, {}
-    per: dict[str, dict[str, dict[int, float]]] = {i.id: {"pre": {}, "post": {}} for i in scale.items}
-    values: dict[tuple[str, int], list[int]] = {}
-    for uid, phase, item_id, value in rows:
-        if item_id in per and phase in ("pre", "post"):
-            per[item_id][phase][uid] = value
-            values.setdefault((phase, uid), []).append(value)
-    means = {"pre": {}, "post": {}}
-    for (phase, uid), vs in values.items():
-        means[phase][uid] = sum(vs) / len(vs)
+    item_ids = [i.id for i in scale.items]
+    per = summary_counts.survey_item_patterns(cohort, cohort.path_slug, item_ids)
     return (
-        paired_gain(means["pre"], means["post"], scale.max),
-        {k: paired_gain(v["pre"], v["post"], scale.max) for k, v in per.items()},
+        counted_paired_gain(summary_counts.survey_mean_patterns(cohort, cohort.path_slug, item_ids), scale.max),
+        {i: counted_paired_gain(per.get(i, {}), scale.max) for i in item_ids},
     )
 
 
@@ -200,35 +130,34 @@ def short_labels(items, limit: int = LABEL_CHARS) -> dict[str, str]:
 
 
 def cohort_summary(course: Course, cohort: Cohort, rows) -> Summary:
-    path = course.path(cohort.path_slug)
-    quiz_ids = path_quiz_ids(course, cohort)
-    tests = [q for q in (pretest_id(path.slug), posttest_id(path.slug)) if q in quiz_ids]
-    knowledge, modules = knowledge_gains(course, path, first_test_answers(cohort, tests) if tests else [])
-    survey = db.session.execute(
-        select(SurveyResponse.user_id, SurveyResponse.phase, SurveyAnswer.item_id, SurveyAnswer.value)
-        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
-        .where(SurveyResponse.user_id.in_(_members(cohort)), SurveyResponse.path_slug == path.slug)
-    ).all()
-    confidence, statements = confidence_gains(course.confidence, survey)
+    """The summary page's figures; ``rows`` are the dashboard's rows, for the funnel."""
+    knowledge, modules = knowledge_gains(course, cohort)
+    confidence, statements = confidence_gains(course.confidence, cohort)
     labels = short_labels(course.confidence.items) if course.confidence else {}
-    items = item_analysis(course, quiz_ids, first_responses(cohort, quiz_ids))
+    items = item_analysis(course, cohort, path_quiz_ids(course, cohort))
     return Summary(funnel_steps(rows), knowledge, modules, confidence, statements, labels, items)
 
 
-def item_analysis(course: Course, quiz_ids: list[str], answers) -> list[analytics.ItemStats]:
-    """Per question of the path's quizzes: responses, facility, discrimination, distractors, flags."""
-    grouped: dict[tuple[str, str], list] = {}
-    for _uid, quiz_id, score, qid, response, credit in answers:
-        if qid is None:
+def item_analysis(course: Course, cohort: Cohort, quiz_ids: list[str]) -> list[analytics.ItemStats]:
+    """Per question of these quizzes, over the members' first responses: responses, facility,
+    discrimination, distractors, flags. Each distinct response is parsed once per question type."""
+    questions = {(quiz_id, q.id): q for quiz_id in quiz_ids for q in course.quizzes[quiz_id].questions}
+    cells: dict[tuple[str, str], Counter] = {}
+    choices: dict[tuple[str, str], Counter] = {}
+    chosen: dict[tuple[str, str], list[str]] = {}
+    for quiz_id, qid, score, credit, response, n in summary_counts.first_response_counts(cohort, quiz_ids):
+        key = (quiz_id, qid)
+        question = questions.get(key)
+        if question is None:  # a question the content no longer has: not reported
             continue
-        grouped.setdefault((quiz_id, qid), []).append((credit or 0.0, score or 0.0, json.loads(response)))
-    out = []
-    for quiz_id in quiz_ids:
-        for question in course.quizzes[quiz_id].questions:
-            chosen_ids = question_type(question).chosen_ids
-            rows = [
-                (credit, score, chosen_ids(response))
-                for credit, score, response in grouped.get((quiz_id, question.id), [])
-            ]
-            out.append(analytics.item_stats(question.id, quiz_id, rows))
-    return out
+        cells.setdefault(key, Counter())[(credit or 0.0, score or 0.0)] += n
+        kind = question_type(question)
+        if (kind.name, response) not in chosen:
+            chosen[(kind.name, response)] = kind.chosen_ids(json.loads(response))
+        counts = choices.setdefault(key, Counter())
+        for choice in chosen[(kind.name, response)]:
+            counts[choice] += n
+    return [
+        analytics.cells_item_stats(qid, quiz_id, cells.get((quiz_id, qid), {}), choices.get((quiz_id, qid), Counter()))
+        for (quiz_id, qid) in questions
+    ]
