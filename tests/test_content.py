@@ -8,6 +8,7 @@ import pytest
 from conftest import FIXTURE_CONTENT
 
 from elearn.content import ContentError, course_stats, load_course
+from elearn.content.render import plain_text
 from elearn.content.vignettes import paths_to_endings
 
 REAL_CONTENT = Path(__file__).resolve().parent.parent / "elearn"
@@ -463,3 +464,12 @@ def test_true_false_balance_allows_one_off_with_an_odd_count():
     assert _true_false_balance("q.yaml", 4, items(True, False, False, False, False)) != []
     assert _true_false_balance("q.yaml", 4, items(True, True, True, False)) != []
     assert _true_false_balance("q.yaml", 4, [{"type": "single"}]) == []
+
+
+def test_plain_text_drops_inline_tags_and_separates_blocks():
+    assert (
+        plain_text("<p>GHB &amp; <strong>alcohol</strong>: <em>niet</em> mengen.</p>") == "GHB & alcohol: niet mengen."
+    )
+    assert plain_text("<ul><li>112 bellen</li><li>stabiele zijligging</li></ul>") == "112 bellen stabiele zijligging"
+    assert plain_text("regel<br>volgende\n\n  regel") == "regel volgende regel"
+    assert plain_text("&lt;script&gt;") == "<script>"  # decoded after the tags are gone, never re-parsed

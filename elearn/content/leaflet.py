@@ -17,14 +17,13 @@ Block kinds (exactly one per block):
 from __future__ import annotations
 
 import datetime
-import html as html_lib
 import re
 from dataclasses import dataclass
 
 from .errors import Problem
 from .fields import Fields
 from .model import Module, ReferralMap, Term
-from .render import render_inline
+from .render import plain_text, render_inline
 
 BLOCK_KINDS = ("glossary", "takeaways", "section", "items", "organisations")
 
@@ -69,16 +68,6 @@ class Leaflet:
 _CITE_HTML = re.compile(r'\s*<sup class="cite">.*?</sup>', re.S)
 _LIST = re.compile(r"<(ul|ol)(?:\s[^>]*)?>(.*?)</\1>", re.S)
 _ITEM = re.compile(r"<li>(.*?)</li>", re.S)
-
-
-def plain_text(fragment: str) -> str:
-    """Inline HTML as plain text: tags removed, entities decoded, spaces collapsed."""
-    return (
-        " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-        .replace(" ,", ",")
-        .replace(" .", ".")
-        .replace(" ;", ";")
-    )
 
 
 def _item(fragment: str) -> LeafletItem:

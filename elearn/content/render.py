@@ -124,9 +124,14 @@ def render_inline(text: str) -> str:
     return html
 
 
+_BLOCK_END = re.compile(r"<(?:br|/p|/li|/h[1-6]|/div|/t[dhr])\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+
+
 def plain_text(html: str) -> str:
-    """Rendered HTML as plain text: tags dropped, entities decoded (for exports)."""
-    return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
+    """Rendered HTML as one line of plain text (exports, PDFs): inline tags dropped, a space where
+    a block ends, entities decoded, runs of white space made one space."""
+    return " ".join(html_lib.unescape(_TAG.sub("", _BLOCK_END.sub(" ", html))).split())
 
 
 _WORD = re.compile(r"[\wÀ-ÿ'’-]+", re.UNICODE)

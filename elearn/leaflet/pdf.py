@@ -12,7 +12,7 @@ import re
 from fpdf import FPDF
 
 from ..certificates.render import FONTS, clean
-from ..content.leaflet import plain_text
+from ..content.render import plain_text
 from .service import LeafletView
 
 FONT = "DejaVu"
