@@ -179,7 +179,7 @@ def measure(trainer_email: str, cohort_id: int, repeats: int, plans: bool) -> di
     from elearn.course import get_course
     from elearn.extensions import db
     from elearn.models import Cohort, User
-    from elearn.trainer.summary import first_attempt_answers, path_quiz_ids
+    from elearn.trainer.summary import first_responses, path_quiz_ids
 
     app = create_app()
     statements: list[tuple[float, str, object]] = []
@@ -197,7 +197,7 @@ def measure(trainer_email: str, cohort_id: int, repeats: int, plans: bool) -> di
             statements.append(((time.perf_counter() - conn.info["t0"]) * 1000, statement, parameters))
 
         cohort = db.session.get(Cohort, cohort_id)
-        responses = len(first_attempt_answers(cohort, path_quiz_ids(get_course(), cohort)))
+        responses = len(first_responses(cohort, path_quiz_ids(get_course(), cohort)))
         db.session.remove()
 
     client = app.test_client()
