@@ -104,19 +104,6 @@ class Summary:
     items: list  # ItemStats, in quiz order
 
 
-def funnel_steps(rows) -> list[tuple[str, int, float]]:
-    statuses = [r.status for r in rows if r.status]
-    counts = [
-        ("joined", len(rows)),
-        ("started", sum(1 for s in statuses if s.started)),
-        ("pretest", sum(1 for s in statuses if s.pretest_done)),
-        ("modules", sum(1 for s in statuses if all(m.complete for m in s.modules))),
-        ("posttest", sum(1 for s in statuses if s.posttest_done)),
-        ("completed", sum(1 for s in statuses if s.complete)),
-    ]
-    return analytics.funnel(counts)
-
-
 def knowledge_gains(course: Course, path, answers) -> tuple[PairedGain, dict[str, PairedGain]]:
     """Overall and per-module gains from the rows of :func:`first_test_answers`.
 
@@ -198,7 +185,8 @@ def short_labels(items, limit: int = LABEL_CHARS) -> dict[str, str]:
     return labels
 
 
-def cohort_summary(course: Course, cohort: Cohort, rows) -> Summary:
+def cohort_summary(course: Course, cohort: Cohort, funnel_counts: list[tuple[str, int]]) -> Summary:
+    """The whole summary; ``funnel_counts`` are (step, learners) as ``CohortProgress.funnel_counts`` gives them."""
     path = course.path(cohort.path_slug)
     quiz_ids = path_quiz_ids(course, cohort)
     tests = [q for q in (pretest_id(path.slug), posttest_id(path.slug)) if q in quiz_ids]
@@ -211,7 +199,7 @@ def cohort_summary(course: Course, cohort: Cohort, rows) -> Summary:
     confidence, statements = confidence_gains(course.confidence, survey)
     labels = short_labels(course.confidence.items) if course.confidence else {}
     items = item_analysis(course, quiz_ids, first_responses(cohort, quiz_ids))
-    return Summary(funnel_steps(rows), knowledge, modules, confidence, statements, labels, items)
+    return Summary(analytics.funnel(funnel_counts), knowledge, modules, confidence, statements, labels, items)
 
 
 def item_analysis(course: Course, quiz_ids: list[str], answers) -> list[analytics.ItemStats]:
