@@ -33,14 +33,36 @@ def _flag(condition):
     return func.max(case((condition, 1), else_=0))
 
 
-def progress_query(course: Course, cohort_id: int, path_slug: str) -> Select:
+def confidence_sums(path_slug: str, users) -> Select:
+    """SELECT of ``user_id``, ``survey_pre_sum``, ``survey_pre_n``, ``survey_post_sum``,
+    ``survey_post_n``: the sum and number of the answers of each phase's confidence scale on the
+    path, for the learners in ``users`` (ids or a SELECT of ids) who filled one in."""
+
+    def phase(name):
+        return SurveyResponse.phase == name
+
+    return (
+        select(
+            SurveyResponse.user_id,
+            func.sum(case((phase("pre"), SurveyAnswer.value))).label("survey_pre_sum"),
+            func.count(case((phase("pre"), SurveyAnswer.value))).label("survey_pre_n"),
+            func.sum(case((phase("post"), SurveyAnswer.value))).label("survey_post_sum"),
+            func.count(case((phase("post"), SurveyAnswer.value))).label("survey_post_n"),
+        )
+        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+        .where(SurveyResponse.user_id.in_(users), SurveyResponse.path_slug == path_slug)
+        .group_by(SurveyResponse.user_id)
+    )
+
+
+def progress_query(course: Course, cohort_id: int, path_slug: str, confidence: bool = True) -> Select:
     """SELECT of one row per member of the cohort, ordered by user id.
 
     Columns: ``user_id``, ``name``, ``organisation``, ``erased_at``, ``joined_at``; for the i-th
     module of the path ``read_i``, ``vignettes_i``, ``passed_i`` and ``best_i`` (its quiz's best
     score); ``pre_best``, ``pre_done``, ``post_best``, ``post_done``; ``survey_pre_done``,
-    ``survey_post_done``, ``survey_pre_sum``, ``survey_pre_n``, ``survey_post_sum``,
-    ``survey_post_n``; ``certificate_id``, ``certificate_revoked_at``; and
+    ``survey_post_done``; with ``confidence`` the columns of :func:`confidence_sums` (the
+    answers of the scales are the largest table it reads); ``certificate_id``, ``certificate_revoked_at``; and
     :data:`ACTIVITY_COLUMNS`. Counts and flags are 0, never NULL.
     """
     path = course.path(path_slug)
@@ -127,17 +149,15 @@ def progress_query(course: Course, cohort_id: int, path_slug: str) -> Select:
             SurveyResponse.user_id,
             _flag(phase("pre")).label("survey_pre_done"),
             _flag(phase("post")).label("survey_post_done"),
-            func.sum(case((phase("pre"), SurveyAnswer.value))).label("survey_pre_sum"),
-            func.count(case((phase("pre"), SurveyAnswer.value))).label("survey_pre_n"),
-            func.sum(case((phase("post"), SurveyAnswer.value))).label("survey_post_sum"),
-            func.count(case((phase("post"), SurveyAnswer.value))).label("survey_post_n"),
             func.max(SurveyResponse.submitted_at).label("survey_last"),
         )
-        .outerjoin(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
         .where(SurveyResponse.user_id.in_(members))
         .group_by(SurveyResponse.user_id)
         .subquery()
     )
+    subqueries = [reads, attempts, runs, surveys]
+    if confidence:
+        subqueries.append(confidence_sums(path_slug, members).subquery())
 
     def zero(column):
         return func.coalesce(column, 0).label(column.name)
@@ -145,29 +165,23 @@ def progress_query(course: Course, cohort_id: int, path_slug: str) -> Select:
     def is_count(name: str) -> bool:
         return name.endswith(("_done", "_n")) or name.rstrip("0123456789").endswith(("read_", "vignettes_", "passed_"))
 
-    columns = [
-        zero(c) if is_count(c.name) else c
-        for sub in (reads, attempts, runs, surveys)
-        for c in sub.c
-        if c.name != "user_id"
-    ]
+    columns = [zero(c) if is_count(c.name) else c for sub in subqueries for c in sub.c if c.name != "user_id"]
+    query = select(
+        CohortMember.user_id,
+        User.name,
+        User.organisation,
+        User.erased_at,
+        CohortMember.joined_at,
+        *columns,
+        Certificate.id.label("certificate_id"),
+        Certificate.revoked_at.label("certificate_revoked_at"),
+    ).join(User, User.id == CohortMember.user_id)
+    for sub in subqueries:
+        query = query.outerjoin(sub, sub.c.user_id == CohortMember.user_id)
     return (
-        select(
-            CohortMember.user_id,
-            User.name,
-            User.organisation,
-            User.erased_at,
-            CohortMember.joined_at,
-            *columns,
-            Certificate.id.label("certificate_id"),
-            Certificate.revoked_at.label("certificate_revoked_at"),
+        query.outerjoin(
+            Certificate, and_(Certificate.user_id == CohortMember.user_id, Certificate.path_slug == path_slug)
         )
-        .join(User, User.id == CohortMember.user_id)
-        .outerjoin(reads, reads.c.user_id == CohortMember.user_id)
-        .outerjoin(attempts, attempts.c.user_id == CohortMember.user_id)
-        .outerjoin(runs, runs.c.user_id == CohortMember.user_id)
-        .outerjoin(surveys, surveys.c.user_id == CohortMember.user_id)
-        .outerjoin(Certificate, and_(Certificate.user_id == CohortMember.user_id, Certificate.path_slug == path_slug))
         .where(CohortMember.cohort_id == cohort_id)
         .order_by(CohortMember.user_id)
     )

@@ -4,14 +4,16 @@ counts, the sorted selection, and full rows only for the learners a page or an e
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
+from types import SimpleNamespace
 
 from ..content import Course, LearningPath
 from ..extensions import db
 from ..learn.completion import PathStatus, module_status_of, path_status_of
 from ..models import Cohort, utcnow
-from .cohort_progress import ACTIVITY_COLUMNS, progress_query
+from .cohort_progress import ACTIVITY_COLUMNS, confidence_sums, progress_query
 
 INACTIVE_DAYS = 14
 STATES = ("not_started", "in_progress", "completed", "inactive")
@@ -123,11 +125,14 @@ class _Statuses:
 class CohortProgress:
     """Every member of a cohort with their state, in one query whatever the cohort's size."""
 
-    def __init__(self, course: Course, cohort: Cohort):
+    def __init__(self, course: Course, cohort: Cohort, *, confidence: bool = True):
+        """``confidence=False`` leaves the confidence scales' answers out of the query over all
+        members; :meth:`learner_rows` then reads them for the rows it builds (a page of 50)."""
         self.course = course
         self.path = course.path(cohort.path_slug)
         self.path_slug = cohort.path_slug
-        result = db.session.execute(progress_query(course, cohort.id, cohort.path_slug))
+        self.confidence = confidence
+        result = db.session.execute(progress_query(course, cohort.id, cohort.path_slug, confidence))
         keys = list(result.keys())
         statuses = _Statuses(course, self.path, keys) if self.path else None
         activity = itemgetter(*(keys.index(c) for c in ACTIVITY_COLUMNS))
@@ -167,8 +172,18 @@ class CohortProgress:
         }
         return sorted(entries, key=keys.get(sort, keys["name"]), reverse=descending)
 
-    def learner_row(self, entry: Entry) -> LearnerRow:
-        """Everything the dashboard and the export show of one member."""
+    def learner_rows(self, entries: Iterable[Entry]) -> Iterator[LearnerRow]:
+        """Everything the dashboard and the export show of these members, one at a time; one
+        more query for the confidence scales when the aggregate left them out."""
+        if self.confidence:
+            return (self._learner_row(e, e.row) for e in entries)
+        entries = list(entries)
+        sums = {
+            r.user_id: r for r in db.session.execute(confidence_sums(self.path_slug, [e.row.user_id for e in entries]))
+        }
+        return (self._learner_row(e, sums.get(e.row.user_id, _NO_ANSWERS)) for e in entries)
+
+    def _learner_row(self, entry: Entry, scales) -> LearnerRow:
         row = entry.row
         modules = self.path.modules if self.path else ()
         best = [getattr(row, f"best_{i}") for i in range(len(modules))]
@@ -182,13 +197,17 @@ class CohortProgress:
             quiz_best={slug: score for slug, score in zip(modules, best, strict=True) if score is not None},
             pre_score=row.pre_best,
             post_score=row.post_best,
-            confidence_pre=_mean(row.survey_pre_sum, row.survey_pre_n),
-            confidence_post=_mean(row.survey_post_sum, row.survey_post_n),
+            confidence_pre=_mean(scales.survey_pre_sum, scales.survey_pre_n),
+            confidence_post=_mean(scales.survey_post_sum, scales.survey_post_n),
             certificate="none" if row.certificate_id is None else "revoked" if revoked else "valid",
             last_activity=entry.last_activity,
             joined_at=row.joined_at,
             state=entry.state,
         )
+
+
+#: the confidence columns of a learner without answers
+_NO_ANSWERS = SimpleNamespace(survey_pre_sum=None, survey_pre_n=0, survey_post_sum=None, survey_post_n=0)
 
 
 def _mean(total, n):

@@ -40,7 +40,7 @@ def cohort(cohort_id: int):
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
     state, sort, descending, page = dashboard_query()
-    progress = CohortProgress(course, cohort)
+    progress = CohortProgress(course, cohort, confidence=False)
     selected = progress.select(state, sort, descending)
     pages = max((len(selected) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(page, pages)
@@ -49,7 +49,7 @@ def cohort(cohort_id: int):
         cohort=cohort,
         course=course,
         path=progress.path,
-        rows=[progress.learner_row(e) for e in selected[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]],
+        rows=list(progress.learner_rows(selected[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])),
         total=len(selected),
         counts=progress.counts(),
         state_labels=STATE_LABELS,
@@ -68,7 +68,7 @@ def cohort(cohort_id: int):
 def summary(cohort_id: int):
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
-    result = cohort_summary(course, cohort, CohortProgress(course, cohort).funnel_counts())
+    result = cohort_summary(course, cohort, CohortProgress(course, cohort, confidence=False).funnel_counts())
     return render_template(
         "trainer/summary.html",
         cohort=cohort,
@@ -119,7 +119,7 @@ def export(cohort_id: int, fmt: str):
     cohort = cohort_or_404(current_user, cohort_id)
     state, sort, descending, _page = dashboard_query()
     progress = CohortProgress(course, cohort)
-    rows = (progress.learner_row(e) for e in progress.select(state, sort, descending))
+    rows = progress.learner_rows(progress.select(state, sort, descending))
     table = exports.learner_lines(rows, course, progress.path)
     headers = exports.learner_headers(course, progress.path)
     return _download(cohort, "learners", fmt, headers, table, cohort.name, "deelnemers")
