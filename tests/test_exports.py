@@ -139,9 +139,9 @@ def test_safe_text(text, safe):
 
 def test_csv_dialects_and_quoting():
     table = [["Jan;Piet", 1.5, 3, None, 'zeg "hoi"']]
-    nl = exports.to_csv(["a", "b", "c", "d", "e"], table, "nl")
+    nl = "".join(exports.csv_lines(["a", "b", "c", "d", "e"], table, "nl"))
     assert nl.splitlines()[1] == '"Jan;Piet";"1,5";3;;"zeg ""hoi"""'
-    en = exports.to_csv(["a", "b", "c", "d", "e"], table, "en")
+    en = "".join(exports.csv_lines(["a", "b", "c", "d", "e"], table, "en"))
     assert en.splitlines()[1] == '"Jan;Piet",1.5,3,,"zeg ""hoi"""'
     assert nl.endswith("\r\n")
 

@@ -193,11 +193,6 @@ def csv_lines(headers, table: Iterable, language: str = "nl") -> Iterator[str]:
         yield dialect.separator.join(_csv_field(v, dialect) for v in cells) + "\r\n"
 
 
-def to_csv(headers, table, language: str = "nl") -> str:
-    """The whole table as one CSV text (see :func:`csv_lines`)."""
-    return "".join(csv_lines(headers, table, language))
-
-
 def csv_chunks(headers, table: Iterable, language: str = "nl") -> Iterator[bytes]:
     """The CSV as UTF-8 with a byte order mark (so Excel reads it as UTF-8), in chunks of
     :data:`CSV_CHUNK_LINES` lines, for a streamed response."""
