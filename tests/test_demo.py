@@ -177,12 +177,12 @@ def test_demo_certificates_verify_and_the_trainer_sees_data(demo_app):
     text = summary.get_data(as_text=True)
     assert "Te weinig deelnemers" not in text
     with demo_app.test_request_context():
-        from elearn.trainer.dashboard import cohort_rows
+        from elearn.trainer.dashboard import CohortProgress
         from elearn.trainer.summary import cohort_summary
 
         course = demo_app.extensions["course"]
         cohort = db.session.get(Cohort, cohort_id)
-        rows = cohort_rows(course, cohort)
-        result = cohort_summary(course, cohort, rows)
+        progress = CohortProgress(course, cohort)
+        result = cohort_summary(course, cohort, progress.funnel_counts())
         assert result.knowledge.n >= 5 and result.confidence.n >= 5
-        assert {r.state for r in rows} >= {"not_started", "in_progress", "completed"}
+        assert {e.state for e in progress.entries} >= {"not_started", "in_progress", "completed"}

@@ -44,7 +44,9 @@ def test_audit_log_records_only_produced_exports(app, trainer, monkeypatch):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     assert trainer.get(f"/trainer/cohorts/{cohort_id}/export.xlsx").status_code == 500
     assert _exports_logged(app) == 0
-    assert trainer.get(f"/trainer/cohorts/{cohort_id}/export.csv").status_code == 200
+    response = trainer.get(f"/trainer/cohorts/{cohort_id}/export.csv")
+    assert response.status_code == 200
+    response.get_data()  # streamed: the download is produced as the client reads it
     assert _exports_logged(app) == 1
 
 
@@ -137,9 +139,9 @@ def test_safe_text(text, safe):
 
 def test_csv_dialects_and_quoting():
     table = [["Jan;Piet", 1.5, 3, None, 'zeg "hoi"']]
-    nl = exports.to_csv(["a", "b", "c", "d", "e"], table, "nl")
+    nl = "".join(exports.csv_lines(["a", "b", "c", "d", "e"], table, "nl"))
     assert nl.splitlines()[1] == '"Jan;Piet";"1,5";3;;"zeg ""hoi"""'
-    en = exports.to_csv(["a", "b", "c", "d", "e"], table, "en")
+    en = "".join(exports.csv_lines(["a", "b", "c", "d", "e"], table, "en"))
     assert en.splitlines()[1] == '"Jan;Piet",1.5,3,,"zeg ""hoi"""'
     assert nl.endswith("\r\n")
 
@@ -149,3 +151,21 @@ def test_csv_dialects_and_quoting():
 )
 def test_sheet_title(title, sheet):
     assert exports.sheet_title(title) == sheet
+
+
+def test_csv_chunks_carry_one_byte_order_mark_and_whole_lines(monkeypatch):
+    monkeypatch.setattr(exports, "CSV_CHUNK_LINES", 2)
+    rows = ([i, f"r{i}"] for i in range(4))  # a generator: read as the chunks go
+    chunks = list(exports.csv_chunks(["n", "t"], rows, "en"))
+    assert [c.decode() for c in chunks] == ["\ufeffn,t\r\n0,r0\r\n", "1,r1\r\n2,r2\r\n", "3,r3\r\n"]
+    assert list(exports.csv_chunks(["n"], [], "nl")) == ["\ufeffn\r\n".encode()]
+
+
+def test_xlsx_from_a_generator_keeps_text_widths_and_header_row():
+    rows = (["=1+1", 2.5, None] for _ in range(3))
+    with exports.to_xlsx(["Naam", "Een heel lange kolomtitel", "c"], rows, "Groep: A/B") as file:
+        book = load_workbook(file)
+    sheet = book.active
+    assert sheet.title == "Groep A B" and sheet.freeze_panes == "A2" and sheet.max_row == 4
+    assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s" and sheet["B2"].value == 2.5
+    assert sheet.column_dimensions["A"].width == 12 and sheet.column_dimensions["B"].width == 27

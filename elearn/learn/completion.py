@@ -100,16 +100,28 @@ class PathStatus:
 
 def module_status(course: Course, slug: str, record: LearnerRecord) -> ModuleStatus:
     """How far ``record`` is in one module."""
-    module = course.module(slug)
-    vignettes = course.vignettes_for(slug)
+    return module_status_of(
+        course,
+        slug,
+        sections_read=sum(1 for s in course.module(slug).sections if (slug, s.id) in record.read),
+        quiz_passed=slug in record.passed_quizzes,
+        vignettes_done=sum(1 for v in course.vignettes_for(slug) if v.id in record.finished_vignettes),
+    )
+
+
+def module_status_of(
+    course: Course, slug: str, *, sections_read: int, quiz_passed: bool, vignettes_done: int
+) -> ModuleStatus:
+    """A module's status from the learner's counts (sections of the current content read, module
+    quiz passed, vignettes of the module finished), as ``module_status`` or a bulk query gives them."""
     return ModuleStatus(
         slug=slug,
-        sections_read=sum(1 for s in module.sections if (slug, s.id) in record.read),
-        sections_total=len(module.sections),
+        sections_read=sections_read,
+        sections_total=len(course.module(slug).sections),
         quiz_required=slug in course.quizzes,
-        quiz_passed=slug in record.passed_quizzes,
-        vignettes_done=sum(1 for v in vignettes if v.id in record.finished_vignettes),
-        vignettes_total=len(vignettes),
+        quiz_passed=quiz_passed,
+        vignettes_done=vignettes_done,
+        vignettes_total=len(course.vignettes_for(slug)),
     )
 
 
@@ -119,14 +131,39 @@ def path_status(course: Course, path: LearningPath, record: LearnerRecord) -> Pa
     path's ``post_pass_mark``) and the closing confidence scale filled in.
     The pre-test and opening scale are asked first but never block."""
     post = record.quiz_scores.get(posttest_id(path.slug))
-    return PathStatus(
-        path=path,
+    return path_status_of(
+        course,
+        path,
+        tuple(module_status(course, m, record) for m in path.modules),
         pretest_done=pretest_id(path.slug) in record.submitted_tests,
         survey_pre_done=(path.slug, "pre") in record.surveys,
-        modules=tuple(module_status(course, m, record) for m in path.modules),
         posttest_done=posttest_id(path.slug) in record.submitted_tests,
         survey_post_done=(path.slug, "post") in record.surveys,
-        has_tests=posttest_id(path.slug) in course.quizzes,
         posttest_score=post[0] if post else None,
+    )
+
+
+def path_status_of(
+    course: Course,
+    path: LearningPath,
+    modules: tuple[ModuleStatus, ...],
+    *,
+    pretest_done: bool,
+    survey_pre_done: bool,
+    posttest_done: bool,
+    survey_post_done: bool,
+    posttest_score: float | None,
+) -> PathStatus:
+    """A path's status from its modules' statuses and the learner's tests and scales (the best
+    post-test score, None before the first), as ``path_status`` or a bulk query gives them."""
+    return PathStatus(
+        path=path,
+        pretest_done=pretest_done,
+        survey_pre_done=survey_pre_done,
+        modules=modules,
+        posttest_done=posttest_done,
+        survey_post_done=survey_post_done,
+        has_tests=posttest_id(path.slug) in course.quizzes,
+        posttest_score=posttest_score,
         post_pass_mark=path.post_pass_mark,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -10,16 +10,13 @@ from ..models import ModulePosition, QuizAttempt, SectionRead, SurveyResponse, V
 from .completion import LearnerRecord
 
 
-def load_records(user_ids: list[int], within: Select | None = None) -> dict[int, LearnerRecord]:
-    """Records for many learners in four queries, whatever their number.
-
-    ``within`` is a SELECT of the same ids (a cohort's members, say): the database filters on it
-    much faster than on a list of a thousand bound ids.
-    """
+def load_records(user_ids: list[int]) -> dict[int, LearnerRecord]:
+    """Records for a few learners in four queries (a cohort's dashboard aggregates in SQL
+    instead: ``trainer/cohort_progress.py``)."""
     records = {uid: LearnerRecord() for uid in user_ids}
     if not user_ids:
         return records
-    among = within if within is not None else user_ids
+    among = user_ids
 
     def latest(record, when):
         if when and (record.last_activity is None or when > record.last_activity):

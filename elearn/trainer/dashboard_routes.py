@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import Response, render_template, request, stream_with_context
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -13,7 +13,8 @@ from ..extensions import db
 from ..forms import ActionForm
 from ..security import page_number
 from . import bp, exports, formatting
-from .dashboard import SORTS, STATES, cohort_rows, filter_and_sort
+from .dashboard import SORTS, STATES, CohortProgress
+from .labels import CERTIFICATE_LABELS, ITEM_FLAG_LABELS, STATE_LABELS
 from .summary import FUNNEL_LABELS, cohort_summary, item_analysis, path_quiz_ids
 
 PAGE_SIZE = 50
@@ -38,19 +39,20 @@ def cohort(cohort_id: int):
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
     state, sort, descending, page = dashboard_query()
-    all_rows = cohort_rows(course, cohort)
-    rows = filter_and_sort(all_rows, state, sort, descending)
-    pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    progress = CohortProgress(course, cohort, confidence=False)
+    selected = progress.select(state, sort, descending)
+    pages = max((len(selected) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(page, pages)
-    counts = {s: sum(1 for r in all_rows if r.state == s) for s in STATES}
     return render_template(
         "trainer/cohort.html",
         cohort=cohort,
         course=course,
-        path=course.path(cohort.path_slug),
-        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        total=len(rows),
-        counts=counts,
+        path=progress.path,
+        rows=list(progress.learner_rows(selected[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])),
+        total=len(selected),
+        counts=progress.counts(),
+        state_labels=STATE_LABELS,
+        certificate_labels=CERTIFICATE_LABELS,
         state=state,
         sort=sort,
         descending=descending,
@@ -65,7 +67,7 @@ def cohort(cohort_id: int):
 def summary(cohort_id: int):
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
-    result = cohort_summary(course, cohort, cohort_rows(course, cohort))
+    result = cohort_summary(course, cohort, CohortProgress(course, cohort, confidence=False).funnel_counts())
     return render_template(
         "trainer/summary.html",
         cohort=cohort,
@@ -73,46 +75,58 @@ def summary(cohort_id: int):
         summary=result,
         path=course.path(cohort.path_slug),
         funnel_labels=FUNNEL_LABELS,
+        flag_labels=ITEM_FLAG_LABELS,
     )
 
 
 def _download(cohort, what: str, fmt: str, headers, table, sheet: str, name: str):
-    """Build the table as CSV (in the user's language's dialect) or XLSX, then log the export:
-    the audit log records only downloads that were produced."""
-    filename = f"groep-{cohort.id}-{name}.{fmt}"
+    """Stream the table as CSV (in the user's language's dialect, written as its rows come) or
+    XLSX (built in a temporary file first, removed once sent). The audit log records only
+    downloads that were produced: after the last chunk has been handed to the client."""
+    user_id = current_user.id
+
+    def logged(chunks):
+        yield from chunks
+        audit.record("data.exported", user_id, f"cohort:{cohort.id}", f"{what} {fmt}")
+        db.session.commit()
+
     if fmt == "csv":
-        body = "\ufeff" + exports.to_csv(headers, table, get_locale().language)
-        response = Response(body, mimetype="text/csv; charset=utf-8")
+        chunks = exports.csv_chunks(headers, table, get_locale().language)
+        mimetype = "text/csv; charset=utf-8"
     else:
-        response = Response(
-            exports.to_xlsx(headers, table, sheet),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
-    audit.record("data.exported", current_user.id, f"cohort:{cohort.id}", f"{what} {fmt}")
-    db.session.commit()
+        file = exports.to_xlsx(headers, table, sheet)
+        chunks = _file_chunks(file)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(stream_with_context(logged(chunks)), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename=groep-{cohort.id}-{name}.{fmt}"
     return response
 
 
-@bp.route("/cohorts/<int:cohort_id>/export.<fmt>")
+def _file_chunks(file, size: int = 64 * 1024):
+    """The file's bytes in chunks; the file is closed (and, being temporary, removed) at the end
+    or when the client goes away."""
+    with file:
+        while chunk := file.read(size):
+            yield chunk
+
+
+@bp.route("/cohorts/<int:cohort_id>/export.<any(csv, xlsx):fmt>")
 @role_required("trainer")
 def export(cohort_id: int, fmt: str):
     """The learner table as filtered and sorted on screen (all pages)."""
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
     state, sort, descending, _page = dashboard_query()
-    rows = filter_and_sort(cohort_rows(course, cohort), state, sort, descending)
-    headers, table = exports.learner_table(rows, course, course.path(cohort.path_slug))
+    progress = CohortProgress(course, cohort)
+    rows = progress.learner_rows(progress.select(state, sort, descending))
+    table = exports.learner_lines(rows, course, progress.path)
+    headers = exports.learner_headers(course, progress.path)
     return _download(cohort, "learners", fmt, headers, table, cohort.name, "deelnemers")
 
 
-@bp.route("/cohorts/<int:cohort_id>/items.<fmt>")
+@bp.route("/cohorts/<int:cohort_id>/items.<any(csv, xlsx):fmt>")
 @role_required("trainer")
 def export_items(cohort_id: int, fmt: str):
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
     items = item_analysis(course, cohort, path_quiz_ids(course, cohort))

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import io
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain, islice
 
 from flask_babel import gettext as _
 
 from ..content.render import plain_text
 from ..questiontypes import question_type
+from .labels import CERTIFICATE_LABELS, ITEM_FLAG_LABELS, STATE_LABELS
 
 
-def learner_table(rows, course, path) -> tuple[list[str], list[list]]:
-    """The dashboard's columns for the given (already filtered and sorted) rows."""
-    quiz_modules = [m for m in path.modules if m in course.quizzes] if path else []
+def learner_headers(course, path) -> list[str]:
+    """The column titles of the learner table (one best-score column per module quiz of the path)."""
     headers = [_("Naam"), _("Organisatie"), _("Status"), _("Voortgang (%)")]
-    headers += [_("Toets %(m)s: beste score", m=course.module(m).title) for m in quiz_modules]
+    headers += [_("Toets %(m)s: beste score", m=course.module(m).title) for m in _quiz_modules(course, path)]
     headers += [
         _("Casussen afgewerkt"),
         _("Casussen totaal"),
@@ -27,19 +29,17 @@ def learner_table(rows, course, path) -> tuple[list[str], list[list]]:
         _("Laatst actief"),
         _("Aangesloten"),
     ]
-    states = {
-        "not_started": _("niet gestart"),
-        "in_progress": _("bezig"),
-        "completed": _("afgerond"),
-        "inactive": _("inactief"),
-    }
-    certs = {"none": "", "valid": _("uitgereikt"), "revoked": _("ingetrokken")}
-    table = []
+    return headers
+
+
+def learner_lines(rows, course, path) -> Iterator[list]:
+    """The dashboard's columns for each of the given (already filtered and sorted) rows, one at a time."""
+    quiz_modules = _quiz_modules(course, path)
     for r in rows:
         line = [
             _("(gewist account)") if r.erased else r.name,
             "" if r.erased else r.organisation,
-            states[r.state],
+            str(STATE_LABELS[r.state][1]),
             r.status.percent if r.status else 0,
         ]
         line += [round(r.quiz_best[m], 1) if m in r.quiz_best else None for m in quiz_modules]
@@ -50,12 +50,15 @@ def learner_table(rows, course, path) -> tuple[list[str], list[list]]:
             _round(r.post_score),
             r.confidence_pre,
             r.confidence_post,
-            certs[r.certificate],
+            str(CERTIFICATE_LABELS.get(r.certificate, "")),
             r.last_activity.strftime("%Y-%m-%d %H:%M") if r.last_activity else "",
             r.joined_at.strftime("%Y-%m-%d"),
         ]
-        table.append(line)
-    return headers, table
+        yield line
+
+
+def _quiz_modules(course, path) -> list[str]:
+    return [m for m in path.modules if m in course.quizzes] if path else []
 
 
 def item_table(items, course) -> tuple[list[str], list[list]]:
@@ -70,7 +73,6 @@ def item_table(items, course) -> tuple[list[str], list[list]]:
         _("Gekozen opties"),
         _("Signalen"),
     ]
-    flags = {"too_easy": _("te makkelijk"), "too_hard": _("te moeilijk"), "poor_discrimination": _("onderscheidt zwak")}
     table = []
     for item in items:
         question = course.quizzes[item.quiz_id].question(item.question_id)
@@ -85,7 +87,7 @@ def item_table(items, course) -> tuple[list[str], list[list]]:
                 _round(item.discrimination, 3),
                 _round(item.point_biserial, 3),
                 "; ".join(f"{choice_label(question, k)}: {v}" for k, v in sorted(item.choices.items())),
-                ", ".join(flags[f] for f in item.flags),
+                ", ".join(str(ITEM_FLAG_LABELS[f]) for f in item.flags),
             ]
         )
     return headers, table
@@ -159,11 +161,26 @@ def _csv_field(value, dialect: CsvDialect) -> str:
     return text
 
 
-def to_csv(headers, table, language: str = "nl") -> str:
-    """The table as CSV for ``language``'s spreadsheets (see :data:`CSV_DIALECTS`), lines ending CRLF."""
+#: lines per chunk of a streamed CSV
+CSV_CHUNK_LINES = 200
+
+
+def csv_lines(headers, table: Iterable, language: str = "nl") -> Iterator[str]:
+    """The table as CSV lines (each ending CRLF) for ``language``'s spreadsheets (see
+    :data:`CSV_DIALECTS`), produced one at a time as ``table`` yields its rows."""
     dialect = CSV_DIALECTS.get(language, CSV_DIALECTS["nl"])
-    lines = [dialect.separator.join(_csv_field(v, dialect) for v in line) for line in [headers, *table]]
-    return "".join(line + "\r\n" for line in lines)
+    for cells in chain([headers], table):
+        yield dialect.separator.join(_csv_field(v, dialect) for v in cells) + "\r\n"
+
+
+def csv_chunks(headers, table: Iterable, language: str = "nl") -> Iterator[bytes]:
+    """The CSV as UTF-8 with a byte order mark (so Excel reads it as UTF-8), in chunks of
+    :data:`CSV_CHUNK_LINES` lines, for a streamed response."""
+    lines = csv_lines(headers, table, language)
+    first = True
+    while chunk := "".join(islice(lines, CSV_CHUNK_LINES)):
+        yield (("\ufeff" if first else "") + chunk).encode()
+        first = False
 
 
 #: characters Excel does not allow in a sheet name
@@ -177,24 +194,35 @@ def sheet_title(title: str) -> str:
     return clean or "Blad1"
 
 
-def to_xlsx(headers, table, title: str) -> bytes:
+def to_xlsx(headers, table: Iterable, title: str):
+    """The table as an XLSX workbook in an anonymous temporary file (removed when closed),
+    positioned at its start. Rows are written one at a time (openpyxl's write-only mode), so
+    memory does not grow with the table; text stays text ("=..." is never a formula)."""
     # imported here: openpyxl takes a tenth of a second to import, and few requests need it
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_title(title)
-    ws.append(headers)
-    for line in table:
-        ws.append(line)
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text: "=..." is not stored as a formula
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(title))
     for i, header in enumerate(headers, 1):
         ws.column_dimensions[get_column_letter(i)].width = min(max(len(str(header)), 10) + 2, 60)
     ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+
+    def cell(value):
+        if not isinstance(value, str):
+            return value
+        c = WriteOnlyCell(ws, value=value)
+        c.data_type = "s"
+        return c
+
+    for cells in chain([headers], table):
+        ws.append([cell(v) for v in cells])
+    out = tempfile.TemporaryFile()
+    try:
+        wb.save(out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out

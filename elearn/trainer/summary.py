@@ -52,19 +52,6 @@ class Summary:
     items: list  # ItemStats, in quiz order
 
 
-def funnel_steps(rows) -> list[tuple[str, int, float]]:
-    statuses = [r.status for r in rows if r.status]
-    counts = [
-        ("joined", len(rows)),
-        ("started", sum(1 for s in statuses if s.started)),
-        ("pretest", sum(1 for s in statuses if s.pretest_done)),
-        ("modules", sum(1 for s in statuses if all(m.complete for m in s.modules))),
-        ("posttest", sum(1 for s in statuses if s.posttest_done)),
-        ("completed", sum(1 for s in statuses if s.complete)),
-    ]
-    return analytics.funnel(counts)
-
-
 def knowledge_gains(course: Course, cohort: Cohort) -> tuple[PairedGain, dict[str, PairedGain]]:
     """Overall and per-module gains over the cohort's first pre- and post-tests.
 
@@ -129,13 +116,14 @@ def short_labels(items, limit: int = LABEL_CHARS) -> dict[str, str]:
     return labels
 
 
-def cohort_summary(course: Course, cohort: Cohort, rows) -> Summary:
-    """The summary page's figures; ``rows`` are the dashboard's rows, for the funnel."""
+def cohort_summary(course: Course, cohort: Cohort, funnel_counts: list[tuple[str, int]]) -> Summary:
+    """The whole summary; ``funnel_counts`` are (step, learners) as ``CohortProgress.funnel_counts``
+    gives them."""
     knowledge, modules = knowledge_gains(course, cohort)
     confidence, statements = confidence_gains(course.confidence, cohort)
     labels = short_labels(course.confidence.items) if course.confidence else {}
     items = item_analysis(course, cohort, path_quiz_ids(course, cohort))
-    return Summary(funnel_steps(rows), knowledge, modules, confidence, statements, labels, items)
+    return Summary(analytics.funnel(funnel_counts), knowledge, modules, confidence, statements, labels, items)
 
 
 def item_analysis(course: Course, cohort: Cohort, quiz_ids: list[str]) -> list[analytics.ItemStats]:
