@@ -36,6 +36,8 @@ def dashboard_query():
 @bp.route("/cohorts/<int:cohort_id>")
 @role_required("trainer")
 def cohort(cohort_id: int):
+    """The cohort dashboard: state counts, one page of learners filtered and sorted as asked (404 for a
+    cohort the trainer does not run)."""
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
     state, sort, descending, page = dashboard_query()
@@ -65,6 +67,8 @@ def cohort(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/summary")
 @role_required("trainer")
 def summary(cohort_id: int):
+    """What the cohort learnt: funnel, knowledge and confidence gains, item analysis (404 for a cohort
+    the trainer does not run)."""
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
     result = cohort_summary(course, cohort, CohortProgress(course, cohort, confidence=False).funnel_counts())
@@ -127,6 +131,8 @@ def export(cohort_id: int, fmt: str):
 @bp.route("/cohorts/<int:cohort_id>/items.<any(csv, xlsx):fmt>")
 @role_required("trainer")
 def export_items(cohort_id: int, fmt: str):
+    """The item analysis as CSV or Excel, answers named by their text (404 for a cohort the trainer
+    does not run)."""
     course = get_course()
     cohort = cohort_or_404(current_user, cohort_id)
     items = item_analysis(course, cohort, path_quiz_ids(course, cohort))
