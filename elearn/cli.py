@@ -32,6 +32,8 @@ from .vocabulary import ROLES, SECTORS
 
 
 def _create_app():
+    # elearn/__init__ registers these commands from inside create_app: importing it at the top
+    # would be circular
     from . import create_app
 
     return create_app()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -123,8 +124,6 @@ def _neutralise(text: str) -> str:
 def safe_text(text: str) -> str:
     """Text that no spreadsheet evaluates: a formula at the start of the text, or at the start of
     any piece that a separator (; or ,) could split off as its own cell, is prefixed with ``'``."""
-    import re
-
     pieces = re.split(r"([;,])", text)
     return "".join(
         p if p in SEPARATORS else _neutralise(p) if i == 0 or p.lstrip(" \n")[:1] in _FORMULA_START else p
