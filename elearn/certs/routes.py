@@ -114,7 +114,7 @@ def _wants_json() -> bool:
 @bp.route("/verify/<code>")
 @limiter.limit("30 per minute")
 def verify(code: str):
-    cert = service.find(code)
+    cert = service.find_published(code)
     as_json = request.endpoint == "certs.verify_json" or _wants_json()
     if as_json:
         if cert is None:
