@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from .course import get_course
 from .extensions import db
+from .speed import request_locale
 
 TAG_LABELS = {"trust": _l("vertrouwen"), "safety": _l("veiligheid"), "referral": _l("doorverwijzing")}
 
@@ -85,10 +86,14 @@ def init_templating(app: Flask) -> None:
         lang = get_locale().language if get_locale() else "nl"
         return rmap.label(vocabulary, key, lang) if rmap else (default or key)
 
+    def current_locale() -> str:
+        locale = request_locale()
+        return locale.language if locale else "nl"
+
     app.jinja_env.globals.update(
         ref_label=ref_label,
-        current_locale=lambda: get_locale().language if get_locale() else "nl",
-        html_lang=lambda: str(get_locale() or "nl").replace("_", "-"),
+        current_locale=current_locale,
+        html_lang=lambda: str(request_locale() or "nl").replace("_", "-"),
         question_template=lambda q: question_type(q).template,
         tag_label=lambda tag: TAG_LABELS.get(tag, tag),
         cohort_memberships=cohort_memberships,

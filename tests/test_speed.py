@@ -110,3 +110,16 @@ def test_a_fragment_sees_only_the_role_of_the_user():
     assert speed.viewer_of(learner) == speed.Viewer(True, False, False)
     assert not hasattr(speed.viewer_of(learner), "name")
     assert speed.viewer_of(SimpleNamespace(is_authenticated=False)) == speed.Viewer(False, False, False)
+
+
+def test_the_templates_locale_follows_the_request_and_force_locale(app):
+    from flask_babel import force_locale
+
+    template = "{{ current_locale() }} {{ html_lang() }}"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(template) == "en en-GB"
+        with force_locale("nl_BE"):
+            assert render_template_string(template) == "nl nl-BE"
+        assert render_template_string(template) == "en en-GB"
+    with app.test_request_context("/", headers={"Accept-Language": "nl"}):
+        assert render_template_string(template) == "nl nl-BE"
