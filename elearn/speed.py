@@ -113,14 +113,16 @@ def install_template_url_for(app: Flask) -> None:
     """
     known: dict[tuple, str] = {}
 
-    def template_url_for(endpoint: str, **values) -> str:
+    @pass_context
+    def template_url_for(context, endpoint: str, **values) -> str:
         if endpoint[:1] == "." or app.url_default_functions:
             return url_for(endpoint, **values)
         items = tuple(values.items())
         for name, value in items:
             if name[:1] == "_" or type(value) not in (str, int):
                 return url_for(endpoint, **values)
-        key = (request.script_root, endpoint, items)
+        # the page's own request object when the context has it: no context-local look-up
+        key = ((context.get("request") or request).script_root, endpoint, items)
         try:
             return known[key]
         except KeyError:
