@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             profiler.runcall(best_ms, send, args.n)
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
             pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
-            pstats.Stats(profiler).print_callers("local.py.*__get__")
+            pstats.Stats(profiler).print_callers("local.py.*__get__|get_current_url")
             return 0
         best = measure(rows, args.rounds, args.n, time.perf_counter if args.wall else time.process_time)
         print(f"{'wall' if args.wall else 'CPU'} time per request, best of {args.rounds} rounds of {args.n}")

@@ -80,7 +80,7 @@ _BY_CODE = select(_CERTIFICATES).where(_CERTIFICATES.c.code == bindparam("code")
 
 def find_published(code: str) -> PublishedCertificate | None:
     """As :func:`find`, read-only (for the public check)."""
-    row = db.session.execute(_BY_CODE, {"code": _normal_code(code)}).first()
+    row = db.session.connection().execute(_BY_CODE, {"code": _normal_code(code)}).first()
     return None if row is None else PublishedCertificate(row)
 
 

@@ -114,9 +114,10 @@ def get_attempt_row(attempt_id: int, user_id: int):
     """As :func:`get_attempt`, as a read-only row (id, user_id, quiz_id, form, seed, submitted_at).
 
     For the question page and the answer save, the busiest requests, which only read these
-    columns: one Core query, no ORM object.
+    columns: one Core query on the session's connection, no ORM object (nothing is pending to
+    flush before it: it is the request's first statement after the user's).
     """
-    return _own(db.session.execute(_ATTEMPT_BY_ID, {"id": attempt_id}).first(), user_id)
+    return _own(db.session.connection().execute(_ATTEMPT_BY_ID, {"id": attempt_id}).first(), user_id)
 
 
 def _own(attempt, user_id: int):
