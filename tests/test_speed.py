@@ -123,3 +123,18 @@ def test_the_templates_locale_follows_the_request_and_force_locale(app):
         assert render_template_string(template) == "en en-GB"
     with app.test_request_context("/", headers={"Accept-Language": "nl"}):
         assert render_template_string(template) == "nl nl-BE"
+
+
+def test_a_mail_in_another_language_mid_request_keeps_both_languages(app):
+    from flask_babel import force_locale
+
+    template = "{{ _('Afmelden') }}"
+    with app.test_request_context("/", headers={"Accept-Language": "nl"}):
+        assert render_template_string(template) == "Afmelden"
+        with force_locale("en_GB"):
+            assert render_template_string(template) == "Sign out"
+        assert render_template_string(template) == "Afmelden"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        with force_locale("nl_BE"):
+            assert render_template_string(template) == "Afmelden"
+        assert render_template_string(template) == "Sign out"
