@@ -315,10 +315,10 @@ class Bench:
         )
         return seeded
 
-    def start_servers(self, env: dict) -> tuple[Server, Server]:
+    def start_servers(self, env: dict, workers: int = 2) -> tuple[Server, Server]:
         gunicorn = venv_tool("gunicorn")
         app_port, base_port = free_port(), free_port()
-        common = ["-w", "2"]
+        common = ["-w", str(workers)]
         app = Server(
             "app (gunicorn elearn)",
             [gunicorn, *common, "-b", f"{HOST}:{app_port}", "elearn:create_app()"],

@@ -35,6 +35,7 @@ def _language() -> str:
 def init_i18n(app: Flask, babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
     # Template shortcuts for the benchmark rows (see speed.py): one catalogue lookup per request,
-    # links without arguments built once.
+    # links built once, the layout's header and footer rendered once per role and language.
     speed.install_template_gettext(app)
     speed.install_template_url_for(app)
+    speed.install_layout_fragments(app)

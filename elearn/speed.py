@@ -5,11 +5,17 @@ result, only with less work per request or per start-up. Each piece names the ro
 what it saves; remove a piece when its row no longer needs it.
 
 - :func:`template_gettext` (rows: every page): ``_()`` in templates, one catalogue lookup per
-  request instead of one per string (Flask-Babel formats the locale name for its cache key on
+  request and locale instead of one per string (Flask-Babel formats the locale name for its cache key on
   every call: about 8 µs, a third of a millisecond on a page with forty strings).
-- :func:`template_url_for` (rows: every page): links without arguments and static files are the
-  same for every learner; the layout builds about 20 of them per page. They are built once per
-  application root and remembered.
+- :func:`request_locale` (rows: every page): the locale once per request for the templates'
+  ``current_locale()`` and ``html_lang()`` (Flask-Babel's ``get_locale`` costs about 5 µs a call).
+- :func:`install_template_url_for` (rows: every page): a link is the same for every learner; a
+  page builds 20-40 of them (Flask: about 20 µs each). They are built once per application root
+  and remembered.
+- :func:`install_layout_fragments` (rows: every page): the layout's header (menus, language
+  button) and footer are the same for everyone of one role and language: about 30 strings and
+  links, a fifth of a page's time. They are rendered once and only the CSRF token and the
+  page's path are filled in per request.
 - :func:`read_renderings` / :func:`write_renderings` (row: start-up, and every gunicorn worker
   without ``--preload``): the sanitised HTML of every Markdown text, kept in the instance folder
   between start-ups, keyed by source text and renderer version. Rendering all course Markdown
@@ -23,11 +29,13 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import Flask, g, request, url_for
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
+from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +44,35 @@ log = logging.getLogger(__name__)
 # templates: translations
 
 
-def request_translations():
-    """This request's catalogue, looked up once per request.
+def request_translations(app_globals=None):
+    """This request's catalogue, looked up once per request and locale.
 
-    The locale is fixed at its first use in a request, so keeping its catalogue is safe.
+    It is kept beside Flask-Babel's own per-request state, with the locale it belongs to, so a
+    mail rendered under ``force_locale`` in the middle of a request gets its language's
+    catalogue and the page keeps its own. ``app_globals``: ``g`` itself, when the caller has it
+    (a template's context), saving the context-local look-up.
     """
-    try:
-        return g._elearn_translations
-    except AttributeError:
-        g._elearn_translations = translations = get_translations()
-        return translations
+    state = (g if app_globals is None else app_globals).get("_flask_babel")
+    kept = getattr(state, "elearn_translations", None)
+    if kept is not None and kept[0] is getattr(state, "babel_locale", None):
+        return kept[1]
+    translations = get_translations()  # selects the locale first, creating Flask-Babel's state
+    state = g.get("_flask_babel")
+    if state is not None:
+        state.elearn_translations = (getattr(state, "babel_locale", None), translations)
+    return translations
+
+
+def request_locale():
+    """This request's locale (a ``babel.Locale`` or None), as Flask-Babel's ``get_locale``.
+
+    ``get_locale`` finds its per-request state through three context-local proxies on every
+    call, and a page asks a dozen times (``lang`` marks on Dutch content). This reads the locale
+    Flask-Babel keeps for the request (also the one ``force_locale`` sets, for a mail) directly,
+    and asks ``get_locale`` when there is none yet.
+    """
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+    return locale if locale is not None else get_locale()
 
 
 def gettext(string: str) -> str:
@@ -55,7 +82,7 @@ def gettext(string: str) -> str:
 @pass_context
 def template_gettext(context, string: str, **variables) -> str:
     """Jinja's newstyle ``_()`` in one step: same escaping, ``%`` formatting only when needed."""
-    rv = gettext(string)
+    rv = request_translations(context.get("g")).ugettext(string)
     if context.eval_ctx.autoescape:
         rv = Markup(rv)
     return rv % variables if variables or "%" in rv else rv
@@ -77,29 +104,92 @@ def install_template_gettext(app: Flask) -> None:
 # --------------------------------------------------------------------------------------------
 # templates: links that are the same for everybody
 
+#: most links remembered per application root; beyond it the memory starts again (values in a
+#: link can come from a request, e.g. a certificate code, so it must not grow without bound)
+MAX_LINKS = 10_000
+
 
 def install_template_url_for(app: Flask) -> None:
-    """``url_for`` in templates, remembering the links that take no arguments (and static files).
+    """``url_for`` in templates, remembering each link once built.
 
-    Only a relative URL without values (or a static ``filename``) is remembered, per application
-    root (``SCRIPT_NAME``); anything else, and every call when the app has URL defaults
-    functions, goes to Flask's ``url_for`` unchanged.
+    A link depends only on its endpoint, its values and the application root (``SCRIPT_NAME``),
+    so it is the same for every learner. Only links whose values are plain ``str`` or ``int``
+    and without Flask's ``_external``/``_anchor``/... options are remembered; relative
+    endpoints, other values, and every call when the app has URL defaults functions go to
+    Flask's ``url_for`` unchanged.
     """
     known: dict[tuple, str] = {}
 
-    def template_url_for(endpoint: str, **values) -> str:
-        if values and (endpoint != "static" or len(values) != 1 or "filename" not in values):
-            return url_for(endpoint, **values)
+    @pass_context
+    def template_url_for(context, endpoint: str, **values) -> str:
         if endpoint[:1] == "." or app.url_default_functions:
             return url_for(endpoint, **values)
-        key = (request.script_root, endpoint, values.get("filename"))
+        items = tuple(values.items())
+        for name, value in items:
+            if name[:1] == "_" or type(value) not in (str, int):
+                return url_for(endpoint, **values)
+        # the page's own request object when the context has it: no context-local look-up
+        key = ((context.get("request") or request).script_root, endpoint, items)
         try:
             return known[key]
         except KeyError:
+            if len(known) >= MAX_LINKS:
+                known.clear()
             known[key] = url = url_for(endpoint, **values)
             return url
 
     app.jinja_env.globals["url_for"] = template_url_for
+
+
+# --------------------------------------------------------------------------------------------
+# templates: the layout's header and footer, rendered once per role and language
+
+#: where the per-request values go in a remembered fragment (no template text or URL holds NUL)
+CSRF_SLOT = "\x00csrf_token\x00"
+NEXT_SLOT = "\x00next\x00"
+
+
+class Viewer(NamedTuple):
+    """All a layout fragment may know of the user: fragments are shared by everyone with these."""
+
+    is_authenticated: bool
+    is_trainer: bool
+    is_admin: bool
+
+
+def viewer_of(user) -> Viewer:
+    if not user.is_authenticated:
+        return Viewer(False, False, False)
+    return Viewer(True, bool(user.is_trainer), bool(user.is_admin))
+
+
+def install_layout_fragments(app: Flask) -> None:
+    """``layout_fragment(name)`` in templates: ``name`` rendered once per viewer, language and root.
+
+    The fragment sees ``current_user`` as a :class:`Viewer`, ``config``, and ``csrf_token()``
+    and ``next_path`` as slots that are filled in for each request (the session's token, the
+    page's own path for a GET). With templates reloading (debug), nothing is remembered.
+    """
+    rendered: dict[tuple, str] = {}
+
+    @pass_context
+    def layout_fragment(context, name: str) -> Markup:
+        viewer = viewer_of(context["current_user"])
+        key = (name, request.script_root, str(request_locale()), viewer)
+        html = rendered.get(key)
+        if html is None:
+            html = app.jinja_env.get_template(name).render(
+                current_user=viewer, config=app.config, csrf_token=lambda: CSRF_SLOT, next_path=NEXT_SLOT
+            )
+            if not app.jinja_env.auto_reload:
+                rendered[key] = html
+        if CSRF_SLOT in html:
+            html = html.replace(CSRF_SLOT, generate_csrf())
+        if NEXT_SLOT in html:
+            html = html.replace(NEXT_SLOT, str(escape(request.full_path if request.method == "GET" else "")))
+        return Markup(html)
+
+    app.jinja_env.globals["layout_fragment"] = layout_fragment
 
 
 # --------------------------------------------------------------------------------------------

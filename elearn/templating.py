@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from .certificates.data import format_hours
 from .course import get_course
 from .questiontypes import question_type
+from .speed import request_locale
 from .trainer.cohorts import display_code
 
 TAG_LABELS = {"trust": _l("vertrouwen"), "safety": _l("veiligheid"), "referral": _l("doorverwijzing")}
@@ -61,10 +62,14 @@ def init_templating(app: Flask) -> None:
         lang = get_locale().language if get_locale() else "nl"
         return rmap.label(vocabulary, key, lang) if rmap else (default or key)
 
+    def current_locale() -> str:
+        locale = request_locale()
+        return locale.language if locale else "nl"
+
     app.jinja_env.globals.update(
         ref_label=ref_label,
-        current_locale=lambda: get_locale().language if get_locale() else "nl",
-        html_lang=lambda: str(get_locale() or "nl").replace("_", "-"),
+        current_locale=current_locale,
+        html_lang=lambda: str(request_locale() or "nl").replace("_", "-"),
         question_type=question_type,
         tag_label=lambda tag: TAG_LABELS.get(tag, tag),
         course_module_title=course_module_title,

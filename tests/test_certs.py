@@ -393,3 +393,16 @@ def test_path_study_load_has_the_right_unit_in_both_languages(app, client):
         page = client.get("/", headers={"Accept-Language": language}).get_data(as_text=True)
         assert ("ongeveer " if language == "nl" else "about ") + shown in page
         assert "hours hours" not in page and "uur uur" not in page
+
+
+def test_the_published_certificate_reads_as_the_stored_one(app, learner):
+    from elearn.certs.service import find, find_published, public_facts
+
+    cert = complete_path(app, learner)
+    with app.test_request_context():
+        stored, published = find(cert.code), find_published(f" {cert.code.lower()} ")
+        names = [c.key for c in Certificate.__table__.columns]
+        assert [getattr(published, n) for n in names] == [getattr(stored, n) for n in names]
+        assert published.modules == stored.modules and published.modules
+        assert public_facts(published) == public_facts(stored)
+        assert find_published("GEEN-CODE") is None

@@ -4,6 +4,7 @@ import datetime
 import json
 import re
 
+import pytest
 from conftest import get_token, login, post_form
 from helpers import (
     answer,
@@ -20,8 +21,10 @@ from helpers import (
 )
 from sqlalchemy import select
 
+from elearn.errors import NotFound
 from elearn.extensions import db
 from elearn.models import AttemptAnswer, QuizAttempt, User, VignetteRun, VignetteStep, utcnow
+from elearn.quiz.service import get_attempt, get_attempt_row
 
 
 def count(app, model, **where):
@@ -129,6 +132,18 @@ def test_other_learners_attempt_is_404(app, learner, other_learner):
     assert other_learner.get(f"/attempt/{attempt_id}/review").status_code == 404
     token = get_token(other_learner, "/modules")
     assert other_learner.post(f"/attempt/{attempt_id}/submit", data={"csrf_token": token}).status_code == 404
+
+
+def test_an_answer_needs_the_learners_own_token_and_attempt(app, learner, other_learner):
+    attempt_id = start_quiz(learner, "proef")
+    data = right_answer(question_ids_in_order(app, attempt_id)[0])
+    url = f"/attempt/{attempt_id}/1"
+    assert learner.post(url, data=data).status_code == 400
+    assert learner.post(url, data={**data, "csrf_token": get_token(other_learner, "/modules")}).status_code == 400
+    assert other_learner.post(url, data={**data, "csrf_token": get_token(other_learner, "/modules")}).status_code == 404
+    assert count(app, AttemptAnswer, attempt_id=attempt_id) == 0
+    assert learner.post(url, data={**data, "csrf_token": get_token(learner, url)}).status_code == 302
+    assert count(app, AttemptAnswer, attempt_id=attempt_id) == 1
 
 
 def test_tampered_option_is_rejected_and_nothing_stored(app, learner):
@@ -261,3 +276,21 @@ def test_pretest_is_taken_once(app, learner):
         learner, "/quiz/pre-proefpad/start", {}, token_from="/quiz/pre-proefpad", follow_redirects=True
     )
     assert "geen pogingen meer" in response.get_data(as_text=True)
+
+
+def test_the_attempt_row_is_the_learners_own_with_the_read_columns(app, learner, other_learner):
+    attempt_id = start_quiz(learner, "proef")
+    with app.test_request_context():
+        row = get_attempt_row(attempt_id, learner.user_id)
+        orm = get_attempt(attempt_id, learner.user_id)
+        assert (row.id, row.user_id, row.quiz_id, row.form, row.seed, row.submitted_at) == (
+            orm.id,
+            orm.user_id,
+            orm.quiz_id,
+            orm.form,
+            orm.seed,
+            None,
+        )
+        for missing in ((attempt_id, other_learner.user_id), (attempt_id + 1000, learner.user_id)):
+            with pytest.raises(NotFound):
+                get_attempt_row(*missing)

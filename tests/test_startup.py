@@ -65,3 +65,21 @@ def test_files_of_an_older_renderer_are_removed(make_app, fresh_memo):
     _cache_file(app).unlink()
     make_app()
     assert not old.exists() and _cache_file(app).exists()
+
+
+def test_start_up_leaves_the_pdf_and_excel_libraries_for_their_first_use(tmp_path):
+    """fpdf2 with Pillow and openpyxl take a few hundred milliseconds to import: a fresh
+    ``create_app()`` does not import them; the first leaflet PDF or Excel export does."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, elearn; app = elearn.create_app(); "
+        "print(sorted(m for m in ('fpdf', 'PIL', 'openpyxl') if m in sys.modules)); "
+        "app.test_client().get('/folder.pdf'); print('fpdf' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ELEARN_")}
+    env["ELEARN_INSTANCE_PATH"] = str(tmp_path)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "True"]

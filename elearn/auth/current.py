@@ -49,10 +49,10 @@ class SignedInUser(AccountRules):
         record = object.__getattribute__(self, "_record")
         if record is not None:
             return getattr(record, name)
-        row = object.__getattribute__(self, "_row")
-        if name in row._fields:
-            return getattr(row, name)
-        return getattr(self.record, name)  # User's methods (set_password, check_password ...)
+        try:
+            return getattr(object.__getattribute__(self, "_row"), name)
+        except AttributeError:  # not a column: User's methods (set_password, check_password ...)
+            return getattr(self.record, name)
 
     def __setattr__(self, name: str, value) -> None:
         setattr(self.record, name, value)

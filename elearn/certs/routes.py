@@ -107,7 +107,7 @@ def _wants_json() -> bool:
 def verify(code: str):
     """The public verification page of a certificate, or its facts as JSON (``.json`` or ``Accept``);
     404 for an unknown code."""
-    cert = service.find(code)
+    cert = service.find_published(code)
     as_json = request.endpoint == "certs.verify_json" or _wants_json()
     if as_json:
         if cert is None:

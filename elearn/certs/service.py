@@ -19,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, certificates
@@ -51,7 +51,39 @@ def certificate_for(user_id: int, path_slug: str) -> Certificate | None:
 
 def find(code: str) -> Certificate | None:
     """The certificate with this verification code (any case), or None."""
-    return db.session.scalar(select(Certificate).where(Certificate.code == code.strip().upper()))
+    return db.session.scalar(select(Certificate).where(Certificate.code == _normal_code(code)))
+
+
+def _normal_code(code: str) -> str:
+    return code.strip().upper()
+
+
+class PublishedCertificate:
+    """A certificate row, read-only, with :class:`Certificate`'s ``modules``: what ``/verify`` shows.
+
+    The public check is the busiest page anyone can load; reading the row with one Core query
+    instead of loading an ORM object skips the identity map and instance state.
+    """
+
+    __slots__ = ("_row",)
+
+    modules = Certificate.modules
+
+    def __init__(self, row):
+        self._row = row
+
+    def __getattr__(self, name: str):
+        return getattr(self._row, name)
+
+
+_CERTIFICATES = Certificate.__table__
+_BY_CODE = select(_CERTIFICATES).where(_CERTIFICATES.c.code == bindparam("code"))
+
+
+def find_published(code: str) -> PublishedCertificate | None:
+    """As :func:`find`, read-only (for the public check)."""
+    row = db.session.connection().execute(_BY_CODE, {"code": _normal_code(code)}).first()
+    return None if row is None else PublishedCertificate(row)
 
 
 def base_url() -> str:

@@ -6,7 +6,6 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 
 from ..course import get_course
-from .pdf import render_leaflet_pdf
 from .service import UnknownRegion, leaflet_view
 
 bp = Blueprint("leaflet", __name__)
@@ -49,6 +48,8 @@ def pdf():
         "page": _("Pagina"),
     }
     name = f"folder-chemseks{'-' + view.region if view.region else ''}.pdf"
+    from .pdf import render_leaflet_pdf  # fpdf2 and Pillow: about 0.2 s, paid on the first PDF, not at start-up
+
     return Response(
         render_leaflet_pdf(view, labels),
         mimetype="application/pdf",

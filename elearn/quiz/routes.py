@@ -59,10 +59,10 @@ def start(quiz_id: str):
     return redirect(url_for(".question", attempt_id=attempt.id, number=1))
 
 
-def _own_attempt(attempt_id: int):
+def _own_attempt(attempt_id: int, *, read_only: bool = False):
     """The signed-in learner's attempt and its quiz (a path test narrowed to the attempt's
-    parallel form); 404 for anyone else's."""
-    attempt = service.get_attempt(attempt_id, current_user.id)
+    parallel form); 404 for anyone else's. ``read_only``: the attempt as a row, not an ORM object."""
+    attempt = (service.get_attempt_row if read_only else service.get_attempt)(attempt_id, current_user.id)
     return attempt, _quiz_or_404(attempt.quiz_id).for_form(attempt.form)
 
 
@@ -72,7 +72,8 @@ def question(attempt_id: int, number: int):
     """One question of the learner's own open attempt; POST saves the answer and moves on. A submitted
     attempt goes to its review (404: someone else's attempt or no such question; 400: an answer the
     question does not offer)."""
-    attempt, quiz = _own_attempt(attempt_id)
+    # The CSRF token was checked before the view (CSRFProtect); the page only prints a token.
+    attempt, quiz = _own_attempt(attempt_id, read_only=True)
     if attempt.submitted_at is not None:
         if request.method == "POST":
             flash(_("Deze poging is al ingediend; je antwoorden kunnen niet meer veranderen."), "error")
@@ -81,12 +82,9 @@ def question(attempt_id: int, number: int):
     if not 1 <= number <= len(order):
         abort(404)
     current = order[number - 1]
-    form = ActionForm()
     error = None
     status = 200
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
         try:
             response = service.parse_answer(current, attempt.seed, request.form)
         except InvalidAnswer:
@@ -114,7 +112,6 @@ def question(attempt_id: int, number: int):
         total=len(order),
         response=responses.get(current.id),
         answered=len(service.answered_ids(responses) & {q.id for q in order}),
-        form=form,
         error=error,
     ), status
 

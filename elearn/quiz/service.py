@@ -60,7 +60,26 @@ def answered_ids(responses: dict) -> set[str]:
 
 def get_attempt(attempt_id: int, user_id: int) -> QuizAttempt:
     """The learner's own attempt; NotFound for anyone else's (no hint that it exists)."""
-    attempt = db.session.get(QuizAttempt, attempt_id)
+    return _own(db.session.get(QuizAttempt, attempt_id), user_id)
+
+
+_ATTEMPTS = QuizAttempt.__table__
+_ATTEMPT_BY_ID = select(
+    *(_ATTEMPTS.c[name] for name in ("id", "user_id", "quiz_id", "form", "seed", "submitted_at"))
+).where(_ATTEMPTS.c.id == bindparam("id"))
+
+
+def get_attempt_row(attempt_id: int, user_id: int):
+    """As :func:`get_attempt`, as a read-only row (id, user_id, quiz_id, form, seed, submitted_at).
+
+    For the question page and the answer save, the busiest requests, which only read these
+    columns: one Core query on the session's connection, no ORM object (nothing is pending to
+    flush before it: it is the request's first statement after the user's).
+    """
+    return _own(db.session.connection().execute(_ATTEMPT_BY_ID, {"id": attempt_id}).first(), user_id)
+
+
+def _own(attempt, user_id: int):
     if attempt is None or attempt.user_id != user_id:
         raise NotFound
     return attempt
