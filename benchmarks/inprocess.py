@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(HERE.parent))
 
-from run import BENCH_DATABASE, Bench, profile  # noqa: E402
+from run import BENCH_DATABASE, Bench, print_ratios, profile  # noqa: E402
 from webclient import parse_form, valid_answer  # noqa: E402
 
 ROWS = ("module_page", "answer_save", "verify")
@@ -134,10 +134,8 @@ def main(argv: list[str] | None = None) -> int:
             pstats.Stats(profiler).print_callers("local.py.*__get__|get_current_url")
             return 0
         best = measure(rows, args.rounds, args.n, time.perf_counter if args.wall else time.process_time)
-        print(f"{'wall' if args.wall else 'CPU'} time per request, best of {args.rounds} rounds of {args.n}")
-        print(f"{'row':<12} {'app ms':>8} {'same work ms':>13} {'ratio':>6}")
-        for key, (app_ms, base_ms) in best.items():
-            print(f"{key:<12} {app_ms:8.3f} {base_ms:13.3f} {base_ms / app_ms:6.0%}")
+        heading = f"{'wall' if args.wall else 'CPU'} time per request, best of {args.rounds} rounds of {args.n}"
+        print_ratios(heading, best)
         return 0
     finally:
         bench.cleanup()

@@ -127,6 +127,14 @@ class Row:
 # processes and the database
 
 
+def print_ratios(heading: str, best: dict) -> None:
+    """Per load row: the app's and its same-work baseline's time per request (ms), and the ratio."""
+    print(heading)
+    print(f"{'row':<12} {'app ms':>8} {'same work ms':>13} {'ratio':>6}")
+    for key, (app_ms, base_ms) in best.items():
+        print(f"{key:<12} {app_ms:8.3f} {base_ms:13.3f} {base_ms / app_ms:6.0%}")
+
+
 def venv_tool(name: str) -> str:
     """A console script of the virtualenv this script runs in (``.venv/bin/gunicorn``)."""
     candidate = Path(sys.executable).parent / name

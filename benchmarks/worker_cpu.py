@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import Bench, Server, profile  # noqa: E402
+from run import Bench, Server, print_ratios, profile  # noqa: E402
 from webclient import NoRedirect, open_url  # noqa: E402
 
 
@@ -77,10 +77,9 @@ def main(argv: list[str] | None = None) -> int:
             for key, pair in cases.items():
                 for side, case in enumerate(pair):
                     best[key][side] = min(best[key][side], cpu_ms(*case, args.n))
-        print(f"worker CPU time per request (gunicorn, 1 worker), best of {args.rounds} rounds of {args.n}")
-        print(f"{'row':<12} {'app ms':>8} {'same work ms':>13} {'ratio':>6}")
-        for key, (app_ms, base_ms) in best.items():
-            print(f"{key:<12} {app_ms:8.3f} {base_ms:13.3f} {base_ms / app_ms:6.0%}")
+        print_ratios(
+            f"worker CPU time per request (gunicorn, 1 worker), best of {args.rounds} rounds of {args.n}", best
+        )
         return 0
     finally:
         bench.cleanup()

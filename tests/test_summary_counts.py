@@ -7,6 +7,7 @@ import random
 import re
 
 from conftest import post_form
+from helpers import add_submitted_attempt
 from sqlalchemy import insert, select
 
 from elearn.content.model import ConfidenceItem, ConfidenceScale
@@ -271,35 +272,14 @@ def test_discrimination_over_tied_totals_shows_on_the_page_and_in_the_export(app
     cohort_id = int(re.search(r"/trainer/cohorts/(\d+)", response.headers["Location"]).group(1))
     uids = _members(app, cohort_id, 10, "gelijk")
     with app.app_context():
-        now = utcnow()
-        quiz = app.extensions["course"].quizzes["proef"]
+        course = app.extensions["course"]
         for n, uid in enumerate(uids):
-            attempt = QuizAttempt(
-                user_id=uid,
-                quiz_id="proef",
-                kind="module",
-                seed=1,
-                content_version="x",
-                started_at=now,
-                submitted_at=now,
-                score=50.0,
-                passed=False,
+            right = n % 2 == 0
+            add_submitted_attempt(
+                course, uid, "proef", 50.0, False, lambda q, r=right: ('["a"]' if r else '["b"]', 1.0 if r else 0.0)
             )
-            db.session.add(attempt)
-            db.session.flush()
-            for q in quiz.questions:
-                right = n % 2 == 0
-                db.session.add(
-                    AttemptAnswer(
-                        attempt_id=attempt.id,
-                        question_id=q.id,
-                        response='["a"]' if right else '["b"]',
-                        credit=1.0 if right else 0.0,
-                        saved_at=now,
-                    )
-                )
         db.session.commit()
-    first = quiz.questions[0].id
+    first = app.extensions["course"].quizzes["proef"].questions[0].id
     page = trainer.get(f"/trainer/cohorts/{cohort_id}/summary").get_data(as_text=True)
     row = re.search(r"proef · " + first + r".*?</tr>", page, re.S).group(0)
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]

@@ -7,7 +7,7 @@ import json
 import re
 
 from conftest import get_token, login, make_user, post_form
-from helpers import fill_confidence, read_all, take_quiz
+from helpers import add_submitted_attempt, fill_confidence, read_all, take_quiz
 from openpyxl import load_workbook
 from sqlalchemy import event, insert
 
@@ -275,25 +275,7 @@ def _seed_pairs(app, cohort_id: int, pre: list, post: list, conf_pre=(), conf_po
             for quiz_id, score in (("pre-proefpad", before), ("post-proefpad", post[i] if i < len(post) else None)):
                 if score is None:
                     continue
-                attempt = QuizAttempt(
-                    user_id=uid,
-                    quiz_id=quiz_id,
-                    kind=quiz_id[:3] + "test",
-                    seed=1,
-                    content_version="x",
-                    started_at=now,
-                    submitted_at=now,
-                    score=score,
-                    passed=True,
-                )
-                db.session.add(attempt)
-                db.session.flush()
-                for q in course.quizzes[quiz_id].questions:
-                    db.session.add(
-                        AttemptAnswer(
-                            attempt_id=attempt.id, question_id=q.id, response='["a"]', credit=score / 100, saved_at=now
-                        )
-                    )
+                add_submitted_attempt(course, uid, quiz_id, score, True, lambda q, s=score: ('["a"]', s / 100))
             for phase, values in (("pre", conf_pre), ("post", conf_post)):
                 if i < len(values):
                     response = SurveyResponse(user_id=uid, path_slug="proefpad", phase=phase, submitted_at=now)
@@ -343,27 +325,10 @@ def test_summary_zero_spread_has_no_effect_size(app, trainer):
 def _add_attempt(app, uid: int, quiz_id: str, score: float):
     """A submitted attempt with every answer's credit equal to the score (retakes of the pre- and
     post-test are stored like this; the quiz pages decide whether a learner may retake)."""
-    now = utcnow()
     with app.app_context():
-        attempt = QuizAttempt(
-            user_id=uid,
-            quiz_id=quiz_id,
-            kind=quiz_id[:3] + "test",
-            seed=1,
-            content_version="x",
-            started_at=now,
-            submitted_at=now,
-            score=score,
-            passed=score >= 70,
+        add_submitted_attempt(
+            app.extensions["course"], uid, quiz_id, score, score >= 70, lambda q: ('["a"]', score / 100)
         )
-        db.session.add(attempt)
-        db.session.flush()
-        for q in app.extensions["course"].quizzes[quiz_id].questions:
-            db.session.add(
-                AttemptAnswer(
-                    attempt_id=attempt.id, question_id=q.id, response='["a"]', credit=score / 100, saved_at=now
-                )
-            )
         db.session.commit()
 
 
@@ -386,34 +351,18 @@ def test_item_analysis_counts_first_responses_only(app, trainer):
     _seed_pairs(app, cohort_id, pre=[50] * 10, post=[])
     course = app.extensions["course"]
     quiz = course.quizzes["proef"]
-    now = utcnow()
     with app.app_context():
         members = [m.user_id for m in db.session.query(CohortMember).filter_by(cohort_id=cohort_id)]
         for uid in members:
             for credit in (0.0, 1.0):
-                attempt = QuizAttempt(
-                    user_id=uid,
-                    quiz_id="proef",
-                    kind="module",
-                    seed=1,
-                    content_version="x",
-                    started_at=now,
-                    submitted_at=now,
-                    score=100 * credit,
-                    passed=bool(credit),
+                add_submitted_attempt(
+                    course,
+                    uid,
+                    "proef",
+                    100 * credit,
+                    bool(credit),
+                    lambda q, c=credit: ('["a"]' if c else '["b"]', c),
                 )
-                db.session.add(attempt)
-                db.session.flush()
-                for q in quiz.questions:
-                    db.session.add(
-                        AttemptAnswer(
-                            attempt_id=attempt.id,
-                            question_id=q.id,
-                            response='["b"]' if not credit else '["a"]',
-                            credit=credit,
-                            saved_at=now,
-                        )
-                    )
         db.session.commit()
     page = trainer.get(f"/trainer/cohorts/{cohort_id}/summary").get_data(as_text=True)
     first = quiz.questions[0].id
