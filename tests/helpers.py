@@ -175,3 +175,25 @@ def add_submitted_attempt(course, user_id: int, quiz_id: str, score, passed, ans
             AttemptAnswer(attempt_id=attempt.id, question_id=q.id, response=response, credit=credit, saved_at=now)
         )
     return attempt
+
+
+def stored_certificate(user_id: int, code: str, **overrides):
+    """A certificate row as issuing would store it (add it to the session yourself); any column
+    can be overridden."""
+    import datetime
+
+    from elearn.models import Certificate
+
+    values = dict(
+        code=code,
+        user_id=user_id,
+        path_slug="proefpad",
+        learner_name="Lea Leerling",
+        path_title="Proeftraject",
+        hours=1,
+        completed_on=datetime.date(2026, 1, 1),
+        issuer="K",
+        content_version="x",
+    )
+    values.update(overrides)
+    return Certificate(**values)

@@ -9,10 +9,10 @@ import datetime
 
 import pytest
 from conftest import csrf_token, login, make_user
-from helpers import start_quiz
+from helpers import start_quiz, stored_certificate
 
 from elearn.extensions import db
-from elearn.models import Certificate, VignetteRun
+from elearn.models import VignetteRun
 
 ROLES = ("anon", "owner", "other", "trainer", "trainer2", "admin")
 LOGIN = "login"  # redirect to the login page
@@ -122,28 +122,17 @@ def world(app):
         )
         db.session.add(CohortMember(cohort_id=cohort.id, user_id=ids["owner"]))
         run = VignetteRun(user_id=ids["owner"], vignette_id="proef-casus", content_version="x", node_id="start")
-        cert = Certificate(
-            code="AAAA-BBBB-CCCC-DDDD",
-            user_id=ids["owner"],
-            path_slug="proefpad",
-            learner_name="Owen Owner",
-            path_title="Proeftraject",
-            hours=0.6,
-            completed_on=datetime.date(2026, 11, 1),
-            issuer="Kruispunt",
-            content_version="x",
+        cert = stored_certificate(
+            ids["owner"], "AAAA-BBBB-CCCC-DDDD", learner_name="Owen Owner", hours=0.6, issuer="Kruispunt"
         )
         # A certificate of the owner for a path that the trainer's cohort does not follow.
-        other_path = Certificate(
-            code="EEEE-FFFF-GGGG-HHHH",
-            user_id=ids["owner"],
+        other_path = stored_certificate(
+            ids["owner"],
+            "EEEE-FFFF-GGGG-HHHH",
             path_slug="ander-pad",
             learner_name="Owen Owner",
             path_title="Ander traject",
-            hours=1,
-            completed_on=datetime.date(2026, 11, 1),
             issuer="Kruispunt",
-            content_version="x",
         )
         db.session.add_all([run, cert, other_path])
         db.session.commit()

@@ -4,13 +4,11 @@ Before the request guard and the bounded converter these gave 500s on PostgreSQL
 (``psycopg.DataError``, ``NumericValueOutOfRange``) and on SQLite (``OverflowError``).
 """
 
-import datetime
-
 import pytest
 from conftest import get_token, logged_in, post_form
+from helpers import stored_certificate
 
 from elearn.extensions import db
-from elearn.models import Certificate
 from elearn.security import MAX_ID, BoundedIntConverter, has_control_characters, page_number
 
 HUGE = "99999999999999999999"
@@ -24,17 +22,7 @@ def people(app):
     admin = logged_in(app, "admin@example.org", "Ad Min", role="admin", sector="andere")
     with app.app_context():
         db.session.add(
-            Certificate(
-                code="AAAA-BBBB-CCCC-DDDD",
-                user_id=learner.user_id,
-                path_slug="proefpad",
-                learner_name="Lea",
-                path_title="Proef",
-                hours=1,
-                completed_on=datetime.date(2026, 1, 1),
-                issuer="K",
-                content_version="x",
-            )
+            stored_certificate(learner.user_id, "AAAA-BBBB-CCCC-DDDD", learner_name="Lea", path_title="Proef")
         )
         db.session.commit()
     return {"anon": app.test_client(), "learner": learner, "trainer": trainer, "admin": admin}

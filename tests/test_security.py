@@ -4,11 +4,12 @@ import datetime
 
 import pytest
 from conftest import PASSWORD, get_token, login, make_user, post_form
+from helpers import stored_certificate
 from sqlalchemy import select
 
 from elearn.admin import service as admin_service
 from elearn.extensions import db
-from elearn.models import AuditEvent, Certificate, User
+from elearn.models import AuditEvent, User
 
 PAYLOADS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)"]
 
@@ -96,16 +97,10 @@ def test_revocation_reason_is_escaped_on_verify_page(app, client):
     uid = make_user(app)
     with app.app_context():
         db.session.add(
-            Certificate(
-                code="QQQQ-WWWW-EEEE-RRRR",
-                user_id=uid,
-                path_slug="proefpad",
+            stored_certificate(
+                uid,
+                "QQQQ-WWWW-EEEE-RRRR",
                 learner_name=PAYLOADS[1],
-                path_title="Proeftraject",
-                hours=1,
-                completed_on=datetime.date(2026, 1, 1),
-                issuer="K",
-                content_version="x",
                 revoked_at=datetime.datetime(2026, 2, 1),
                 revoked_reason=PAYLOADS[0],
             )
@@ -119,19 +114,7 @@ def test_revocation_reason_is_escaped_on_verify_page(app, client):
 def test_verify_page_shows_no_email_and_unknown_is_404(app, client):
     uid = make_user(app)
     with app.app_context():
-        db.session.add(
-            Certificate(
-                code="ZZZZ-XXXX-CCCC-VVVV",
-                user_id=uid,
-                path_slug="proefpad",
-                learner_name="Lea Leerling",
-                path_title="Proeftraject",
-                hours=1,
-                completed_on=datetime.date(2026, 1, 1),
-                issuer="K",
-                content_version="x",
-            )
-        )
+        db.session.add(stored_certificate(uid, "ZZZZ-XXXX-CCCC-VVVV"))
         db.session.commit()
     html = client.get("/verify/ZZZZ-XXXX-CCCC-VVVV").get_data(as_text=True)
     assert "Geldig" in html and "Lea Leerling" in html and "@" not in html.split("<main")[1].split("</main>")[0]
@@ -163,19 +146,7 @@ def test_role_change_ends_sessions_of_that_user(app, admin, learner):
 
 def test_erasure_anonymises_and_keeps_certificate_verifiable(app, learner):
     with app.app_context():
-        db.session.add(
-            Certificate(
-                code="ERAS-EDAC-COUN-TTTT",
-                user_id=learner.user_id,
-                path_slug="proefpad",
-                learner_name="Lea Leerling",
-                path_title="Proeftraject",
-                hours=1,
-                completed_on=datetime.date(2026, 1, 1),
-                issuer="K",
-                content_version="x",
-            )
-        )
+        db.session.add(stored_certificate(learner.user_id, "ERAS-EDAC-COUN-TTTT"))
         db.session.commit()
     response = post_form(learner, "/account/erase", {"password": PASSWORD, "confirm": "y"}, token_from="/account")
     assert response.status_code == 302
