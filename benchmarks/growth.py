@@ -36,7 +36,7 @@ TARGETS = {"summary": 1000.0, "dashboard": 300.0}  # ms at the largest size
 
 
 def run(args) -> int:
-    from run import ROOT, Broken, postgres_execute, postgres_urls, run_checked, venv_tool
+    from run import ROOT, Broken, drop_database, fresh_database, postgres_urls, run_checked, venv_tool
     from two_instances import DEFAULT_POSTGRES
 
     sizes = [int(s) for s in (args.sizes or ("200" if args.smoke else "1000,10000")).split(",")]
@@ -46,8 +46,7 @@ def run(args) -> int:
     try:
         admin, database_url = postgres_urls(args.postgres or DEFAULT_POSTGRES, args.bench_db)
         for size in sizes:
-            postgres_execute(admin, f'DROP DATABASE IF EXISTS "{args.bench_db}" WITH (FORCE)')
-            postgres_execute(admin, f'CREATE DATABASE "{args.bench_db}"')
+            fresh_database(admin, args.bench_db)
             password = "Growth-" + secrets.token_urlsafe(12)
             env = {k: v for k, v in os.environ.items() if not k.startswith("ELEARN_") or k == "ELEARN_CONTENT_DIR"}
             env.update(
@@ -114,10 +113,7 @@ def run(args) -> int:
         return 1
     finally:
         if admin:
-            try:
-                postgres_execute(admin, f'DROP DATABASE IF EXISTS "{args.bench_db}" WITH (FORCE)')
-            except Exception as exc:  # noqa: BLE001
-                print(f"could not drop the database {args.bench_db}: {exc}", file=sys.stderr)
+            drop_database(admin, args.bench_db)
         shutil.rmtree(tmp, ignore_errors=True)
     print()
     print(table(results))

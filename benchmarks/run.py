@@ -242,6 +242,20 @@ def postgres_execute(admin: dict, statement: str) -> None:
         conn.execute(statement)
 
 
+def fresh_database(admin: dict, name: str) -> None:
+    """Create the benchmark's database ``name``, dropping what an earlier run left."""
+    postgres_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    postgres_execute(admin, f'CREATE DATABASE "{name}"')
+
+
+def drop_database(admin: dict, name: str) -> None:
+    """Drop the benchmark's database at the end of a run; a failure is printed, never raised."""
+    try:
+        postgres_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except Exception as exc:  # noqa: BLE001 - keep cleaning up
+        print(f"could not drop the database {name}: {exc}", file=sys.stderr)
+
+
 # --------------------------------------------------------------------------------------------
 # the run
 
@@ -264,8 +278,7 @@ class Bench:
             name = self.args.bench_db
             admin, url = postgres_urls(self.args.postgres, name)
             try:
-                postgres_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                postgres_execute(admin, f'CREATE DATABASE "{name}"')
+                fresh_database(admin, name)
             except Exception as exc:  # noqa: BLE001 - any connection problem stops the run
                 raise Broken(f"cannot create the PostgreSQL database {name}: {exc}") from exc
             self.pg_admin = admin
@@ -731,10 +744,7 @@ class Bench:
                 print(f"could not stop {server.name}: {exc}", file=sys.stderr)
         self.servers = []
         if self.pg_admin:
-            try:
-                postgres_execute(self.pg_admin, f'DROP DATABASE IF EXISTS "{self.args.bench_db}" WITH (FORCE)')
-            except Exception as exc:  # noqa: BLE001
-                print(f"could not drop the database {self.args.bench_db}: {exc}", file=sys.stderr)
+            drop_database(self.pg_admin, self.args.bench_db)
             self.pg_admin = None
         shutil.rmtree(self.tmp, ignore_errors=True)
 

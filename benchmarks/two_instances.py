@@ -34,7 +34,18 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from run import HOST, ROOT, Broken, Server, free_port, postgres_execute, postgres_urls, run_checked, venv_tool
+from run import (
+    HOST,
+    ROOT,
+    Broken,
+    Server,
+    drop_database,
+    free_port,
+    fresh_database,
+    postgres_urls,
+    run_checked,
+    venv_tool,
+)
 from webclient import Browser, parse_form, valid_answer
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -87,8 +98,7 @@ def run(args) -> int:
     started = time.perf_counter()
     try:
         admin, database_url = postgres_urls(args.postgres or DEFAULT_POSTGRES, args.bench_db)
-        postgres_execute(admin, f'DROP DATABASE IF EXISTS "{args.bench_db}" WITH (FORCE)')
-        postgres_execute(admin, f'CREATE DATABASE "{args.bench_db}"')
+        fresh_database(admin, args.bench_db)
         redis_url = args.redis or DEFAULT_REDIS
         shared_limits = redis_answers(redis_url)
         env = {k: v for k, v in os.environ.items() if not k.startswith("ELEARN_") or k == "ELEARN_CONTENT_DIR"}
@@ -256,10 +266,7 @@ def run(args) -> int:
         for server in servers:
             server.stop()
         if admin:
-            try:
-                postgres_execute(admin, f'DROP DATABASE IF EXISTS "{args.bench_db}" WITH (FORCE)')
-            except Exception as exc:  # noqa: BLE001
-                print(f"could not drop the database {args.bench_db}: {exc}", file=sys.stderr)
+            drop_database(admin, args.bench_db)
         shutil.rmtree(tmp, ignore_errors=True)
     took = time.perf_counter() - started
     if check.failures:
