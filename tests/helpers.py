@@ -197,3 +197,13 @@ def stored_certificate(user_id: int, code: str, **overrides):
     )
     values.update(overrides)
     return Certificate(**values)
+
+
+def row_cells(page: str, row_start: str) -> list[str]:
+    """The text of the data cells of the first table row that matches the regular expression
+    ``row_start`` (the row's beginning); fails when there is none."""
+    from elearn.content.render import plain_text
+
+    row = re.search(row_start + r".*?</tr>", page, re.S)
+    assert row, row_start
+    return [plain_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)]

@@ -254,7 +254,7 @@ def test_no_contact_detail_without_a_source():
     organisation with contact details names its source."""
     course = load_course(REAL_CONTENT)
     for where, text in _texts(course):
-        plain = re.sub(r"<[^>]+>", " ", text)
+        plain = plain_text(text)
         for number in PHONE.findall(plain):
             assert re.sub(r"\D", "", number) in OFFICIAL_NUMBERS, f"{where}: {number}"
         assert not re.search(r"[\w.+-]+@[\w-]+\.[a-z]{2,}", plain), where

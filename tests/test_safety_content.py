@@ -5,20 +5,14 @@ on it in both parallel forms of the item bank; the JAC vignette's best path must
 the Zorgcentra na Seksueel Geweld now, not later.
 """
 
-import re
-
 from test_content import REAL_CONTENT
 
 from elearn.content import load_course
-
-
-def _plain(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+from elearn.content.render import plain_text
 
 
 def _section(course, slug, section_id):
-    module = course.module(slug)
-    return _plain(next(s.html for s in module.sections if s.id == section_id))
+    return plain_text(course.module(slug).section(section_id).html)
 
 
 def test_schadebeperking_teaches_each_safety_point_with_its_source():
@@ -69,7 +63,7 @@ def test_basis_repeats_the_safety_points_briefly():
         "beroepsgeheim",
     ):
         assert needed in text, needed
-    all_basis = " ".join(_plain(s.html) for s in course.module("basis").sections)
+    all_basis = " ".join(plain_text(s.html) for s in course.module("basis").sections)
     assert "Vlaamse spelling" not in all_basis  # the spelling paragraph lives in terminologie only
 
 
@@ -87,9 +81,9 @@ def test_jac_vignette_best_path_checks_pep_and_zsg_now():
     node, seen = vignette.nodes[vignette.start], []
     while not node.ending:
         best = max(node.choices, key=lambda c: sum(c.scores.values()))
-        seen.append(_plain(best.html + " " + best.feedback_html))
+        seen.append(plain_text(best.html + " " + best.feedback_html))
         node = vignette.nodes[best.next]
     assert node.outcome == "good"
-    path = " ".join(seen) + " " + _plain(node.debrief_html)
+    path = " ".join(seen) + " " + plain_text(node.debrief_html)
     for needed in ("PEP", "zorgcentrum", "condoom", "toestemming", "72 uur", "soa-test"):
         assert needed.lower() in path.lower(), needed

@@ -7,7 +7,7 @@ import json
 import re
 
 from conftest import get_token, login, make_user, post_form
-from helpers import add_submitted_attempt, fill_confidence, read_all, take_quiz
+from helpers import add_submitted_attempt, fill_confidence, read_all, row_cells, take_quiz
 from openpyxl import load_workbook
 from sqlalchemy import event, insert
 
@@ -258,9 +258,7 @@ def test_summary_with_one_learner_says_too_few_and_shows_the_pair(app, trainer, 
 
 def _cells(page: str, row_header: str) -> list[str]:
     """The text of the data cells in the table row whose header starts with ``row_header``."""
-    row = re.search(r"<tr[^>]*><th scope=\"row\"[^>]*>" + re.escape(row_header) + r".*?</tr>", page, re.S)
-    assert row, row_header
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)]
+    return row_cells(page, r"<tr[^>]*><th scope=\"row\"[^>]*>" + re.escape(row_header))
 
 
 def _seed_pairs(app, cohort_id: int, pre: list, post: list, conf_pre=(), conf_post=()):
@@ -366,8 +364,7 @@ def test_item_analysis_counts_first_responses_only(app, trainer):
         db.session.commit()
     page = trainer.get(f"/trainer/cohorts/{cohort_id}/summary").get_data(as_text=True)
     first = quiz.questions[0].id
-    row = re.search(r"proef · " + first + r".*?</tr>", page, re.S).group(0)
-    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    cells = row_cells(page, r"proef · " + first)
     assert cells[:3] == ["10", "0,00", "0,00"] and "te moeilijk" in cells[-1]
     assert "b: 10" in cells[3] and "a:" not in cells[3]
     items = trainer.get(f"/trainer/cohorts/{cohort_id}/items.csv").get_data(as_text=True)
