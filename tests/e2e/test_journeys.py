@@ -106,6 +106,20 @@ def log_in(page, email):
         page.keyboard.press("Enter")
 
 
+def register(page, live, name: str, email: str, organisation: str, screenshot: str) -> tuple[dict, str]:
+    """Fill in and send the registration form as a JAC worker; the confirmation mail and its link."""
+    page.fill("#name", name)
+    page.fill("#email", email)
+    page.fill("#organisation", organisation)
+    page.select_option("#sector", "jeugd-welzijn")
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    page.click("main form button[type=submit], main form input[type=submit]")
+    check_page(page, screenshot)
+    mail = live.extensions["outbox"][-1]
+    return mail, re.search(r"https?://\S+/verify/email/\S+", mail["body"]).group(0)
+
+
 def test_jac_worker_completes_the_basis_path(new_page, live):
     course = live.extensions["course"]
     page = new_page()
@@ -113,16 +127,7 @@ def test_jac_worker_completes_the_basis_path(new_page, live):
     check_page(page, "home")
     page.click("text=Maak een account")
     check_page(page, "register")
-    page.fill("#name", "Zoë Şahin-Nowak")
-    page.fill("#email", "jac.e2e@example.org")
-    page.fill("#organisation", "JAC Brussel")
-    page.select_option("#sector", "jeugd-welzijn")
-    page.fill("#password", PASSWORD)
-    page.fill("#confirm", PASSWORD)
-    page.click("main button[type=submit], main input[type=submit]")
-    check_page(page, "check-mail")
-    mail = live.extensions["outbox"][-1]
-    link = re.search(r"https?://\S+/verify/email/\S+", mail["body"]).group(0)
+    _mail, link = register(page, live, "Zoë Şahin-Nowak", "jac.e2e@example.org", "JAC Brussel", "check-mail")
     page.goto(link)
     assert "/paths" in page.url
     check_page(page, "paths")
