@@ -206,6 +206,11 @@ def test_vignette_double_click_counts_once_and_bad_choice_rejected(app, learner)
         learner.post(f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": "4"}).status_code
         == 400
     )
+    for digit_like in ("¹", "٣"):  # isdigit() but not a position: refused, not a server error
+        refused = learner.post(
+            f"/vignettes/run/{run_id}", data={"csrf_token": token, "node": "start", "choice": digit_like}
+        )
+        assert refused.status_code == 400
     assert count(app, VignetteStep, run_id=run_id) == 0
     node = app.extensions["course"].vignettes["proef-casus"].nodes["start"]
     good = [c.id for c in run_choices(app, run_id, node)].index("a") + 1

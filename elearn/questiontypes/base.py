@@ -30,14 +30,16 @@ class ShownQuestion:
 
     def option_at(self, value: str) -> str | None:
         """The option id shown at position ``value`` ("1", "2", ...), None when there is none."""
-        return _at(self.options, value, lambda o: o.id)
+        return position_at(self.options, value, lambda o: o.id)
 
     def right_at(self, value: str) -> str | None:
         """The matching right-hand side id shown at position ``value``."""
-        return _at(self.rights, value, lambda r: r[0])
+        return position_at(self.rights, value, lambda r: r[0])
 
 
-def _at(items, value: str, key):
+def position_at(items, value: str, key):
+    """``key`` of the item a form shows at position ``value`` ("1", "2", ...; ASCII digits only),
+    None when the value names no shown position."""
     if not (isinstance(value, str) and value.isascii() and value.isdigit()):  # not "¹" or "٣"
         return None
     index = int(value)

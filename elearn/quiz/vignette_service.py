@@ -12,6 +12,7 @@ from ..content.model import Choice, Node, Vignette
 from ..errors import NotFound
 from ..extensions import db
 from ..models import VignetteRun, VignetteStep, utcnow
+from ..questiontypes.base import position_at
 
 
 class InvalidChoice(ValueError):
@@ -62,10 +63,8 @@ def choose_shown(run: VignetteRun, vignette: Vignette, node_id: str, position: s
     """Apply the choice the learner picked by its position ("1", "2", ...) in the run's shown
     order; the form never carries the content's choice id. See ``choose`` for the result."""
     node = vignette.nodes.get(node_id)
-    choice_id = ""
-    if node is not None and position.isdigit() and 1 <= int(position) <= len(node.choices):
-        choice_id = shown_choices(run, node)[int(position) - 1].id
-    return choose(run, vignette, node_id, choice_id)
+    choice_id = position_at(shown_choices(run, node), position, lambda c: c.id) if node is not None else None
+    return choose(run, vignette, node_id, choice_id or "")
 
 
 def choose(run: VignetteRun, vignette: Vignette, node_id: str, choice_id: str) -> bool:
