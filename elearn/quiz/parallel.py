@@ -9,18 +9,17 @@ choice is stored once (``FormAssignment``) and recorded on every attempt (``Quiz
 
 from __future__ import annotations
 
-import json
 import secrets
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..content.model import Quiz
+from ..content.questions import FORMS
 from ..extensions import db
-from ..models import AttemptAnswer, Cohort, CohortMember, FormAssignment, QuizAttempt
+from ..models import Cohort, CohortMember, FormAssignment, QuizAttempt
 from ..questiontypes import score_question
-
-FORMS = ("A", "B")
+from .responses import load_responses
 
 
 def other_form(form: str) -> str:
@@ -124,13 +123,7 @@ def first_attempt(user_id: int, quiz_id: str) -> QuizAttempt | None:
 
 def attempt_objective_scores(attempt: QuizAttempt, quiz: Quiz) -> dict[tuple[str, str], float]:
     """Per-objective percentages of a stored attempt (``quiz`` as loaded: both forms)."""
-    responses = {
-        qid: json.loads(r)
-        for qid, r in db.session.execute(
-            select(AttemptAnswer.question_id, AttemptAnswer.response).where(AttemptAnswer.attempt_id == attempt.id)
-        )
-    }
-    return objective_scores(quiz.for_form(attempt.form), responses)
+    return objective_scores(quiz.for_form(attempt.form), load_responses(attempt.id))
 
 
 def knowledge_gain(

@@ -13,12 +13,14 @@ from sqlalchemy import DateTime, Integer, String, Text, bindparam, select, updat
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from ..content import pretest_id
 from ..content.model import Question, Quiz
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..models import AttemptAnswer, QuizAttempt, utcnow
 from ..questiontypes import ShownQuestion, question_type, score_attempt, score_question, shown_question
 from . import parallel
+from .responses import load_responses
 
 
 class AttemptLimitReached(Exception):
@@ -128,15 +130,6 @@ def start_attempt(user_id: int, quiz: Quiz) -> QuizAttempt:
     except IntegrityError:  # another tab started it at the same moment
         return open_attempt(user_id, quiz.id)
     return attempt
-
-
-def load_responses(attempt_id: int) -> dict[str, object]:
-    return {
-        qid: json.loads(resp)
-        for qid, resp in db.session.execute(
-            select(AttemptAnswer.question_id, AttemptAnswer.response).where(AttemptAnswer.attempt_id == attempt_id)
-        )
-    }
 
 
 def save_answer(attempt: QuizAttempt, question: Question, response) -> None:
@@ -270,20 +263,12 @@ def gains_for(course, user_id: int, post_quiz: Quiz):
     """(module, pre %, post %) rows for a learner's post-test review: the first pre-test against
     the first post-test (retakes never change the gain), over matched objectives."""
     path_slug = parallel.path_of(post_quiz)
-    pre_quiz = course.quizzes.get(f"pre-{path_slug}")
+    pre_quiz = course.quizzes.get(pretest_id(path_slug))
     gains = parallel.knowledge_gain(user_id, pre_quiz, course.quizzes[post_quiz.id])
     if not gains:
         return []
     rows = [(course.module(m), pre, post) for m, (pre, post) in gains.items()]
     return sorted(rows, key=lambda row: row[0].order)
-
-
-def module_scores(quiz: Quiz, responses: dict) -> dict[str, float]:
-    """Percentage per module for a pre/post test."""
-    per: dict[str, list[float]] = {}
-    for q in quiz.questions:
-        per.setdefault(q.module, []).append(score_question(q, responses.get(q.id), quiz.partial_credit))
-    return {m: round(100 * sum(v) / len(v), 1) for m, v in per.items()}
 
 
 @dataclass(frozen=True)
