@@ -281,13 +281,13 @@ def test_path_status_needs_the_post_test_pass_mark():
     done = ModuleStatus("m", 2, 2, True, True, 1, 1)
 
     def status(score, has_tests=True):
-        return PathStatus(path, True, True, (done,), score is not None, True, has_tests, score, 70)
+        return PathStatus(path, True, True, (done,), score is not None, True, has_tests, score)
 
     assert not status(None).complete and status(None).post_test_percent is None
     assert not status(69.9).complete and not status(69.9).posttest_passed
     assert status(70.0).complete and status(70.0).post_test_percent == 70
     assert status(None, has_tests=False).complete and status(None, has_tests=False).post_test_percent is None
-    unread = PathStatus(path, True, True, (ModuleStatus("m", 1, 2, True, True, 1, 1),), True, True, True, 100.0, 70)
+    unread = PathStatus(path, True, True, (ModuleStatus("m", 1, 2, True, True, 1, 1),), True, True, True, 100.0)
     assert not unread.complete and unread.posttest_passed
 
 

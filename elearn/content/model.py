@@ -267,6 +267,10 @@ class ReferralMap:
         ]
 
 
+#: post-test pass mark of a path that does not set ``post_pass_mark`` (percent)
+DEFAULT_POST_PASS_MARK = 70
+
+
 @dataclass(frozen=True)
 class LearningPath:
     slug: str
@@ -276,7 +280,7 @@ class LearningPath:
     modules: tuple[str, ...]
     minutes: int
     #: percentage the post-test must reach before the certificate is issued
-    post_pass_mark: int = 70
+    post_pass_mark: int = DEFAULT_POST_PASS_MARK
     #: optional English title and description, shown in the English interface
     title_en: str | None = None
     description_en: str | None = None

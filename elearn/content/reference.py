@@ -9,7 +9,15 @@ from types import MappingProxyType
 from ..vocabulary import SECTORS
 from .errors import Problem
 from .fields import Fields
-from .model import ConfidenceItem, ConfidenceScale, LearningPath, Organisation, ReferralMap, Term
+from .model import (
+    DEFAULT_POST_PASS_MARK,
+    ConfidenceItem,
+    ConfidenceScale,
+    LearningPath,
+    Organisation,
+    ReferralMap,
+    Term,
+)
 from .render import render_inline
 
 
@@ -187,10 +195,6 @@ def parse_referral_map(data, path: str, problems: list[Problem]) -> ReferralMap 
         MappingProxyType(parents),
         MappingProxyType({k: MappingProxyType(v) for k, v in english.items()}),
     )
-
-
-#: post-test pass mark of a path that does not set ``post_pass_mark``
-DEFAULT_POST_PASS_MARK = 70
 
 
 def parse_paths(data, path: str, problems: list[Problem]) -> list[tuple[LearningPath, int]]:

@@ -58,8 +58,11 @@ class PathStatus:
     has_tests: bool
     #: the best post-test score so far (percent), None before the first post-test
     posttest_score: float | None = None
-    #: the path's post-test pass mark (percent)
-    post_pass_mark: int = 70
+
+    @property
+    def post_pass_mark(self) -> int:
+        """The path's post-test pass mark (percent)."""
+        return self.path.post_pass_mark
 
     @property
     def posttest_passed(self) -> bool:
@@ -165,5 +168,4 @@ def path_status_of(
         survey_post_done=survey_post_done,
         has_tests=posttest_id(path.slug) in course.quizzes,
         posttest_score=posttest_score,
-        post_pass_mark=path.post_pass_mark,
     )
