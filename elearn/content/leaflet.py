@@ -126,8 +126,8 @@ def parse_leaflet(
     return Leaflet(title, subtitle, tuple(blocks), footer)
 
 
-def _module(f: Fields, ref, raw, modules):
-    slug = ref.get("module") if isinstance(ref, dict) else None
+def _module(f: Fields, raw, modules):
+    slug = raw.get("module") if isinstance(raw, dict) else None
     if not isinstance(slug, str) or slug not in modules:
         f.problem(raw.line, f"unknown module {slug!r}")
         return None
@@ -148,7 +148,7 @@ def _block(f: Fields, raw, kind, modules, glossary, referral_map):
         if f.mapping(value, "takeaways", line) is None:
             return None
         f.known(value, {"module", "numbers"}, "takeaways")
-        module = _module(f, value, value, modules)
+        module = _module(f, value, modules)
         numbers = value.get("numbers")
         if module is None:
             return None
@@ -167,7 +167,7 @@ def _block(f: Fields, raw, kind, modules, glossary, referral_map):
         if f.mapping(value, "section", line) is None:
             return None
         f.known(value, {"module", "id", "list"}, "section")
-        module = _module(f, value, value, modules)
+        module = _module(f, value, modules)
         if module is None:
             return None
         section = module.section(str(value.get("id")))

@@ -313,23 +313,18 @@ def _build_paths(paths, by_slug, item_bank, confidence, version):
         minutes += MINUTES_PER_ITEM * len(both)
         minutes += MINUTES_PER_SCALE * 2 if confidence and confidence.items else 0
         built.append(replace(lp, minutes=minutes))
-        if both:
-            tests[pretest_id(lp.slug)] = Quiz(
-                id=pretest_id(lp.slug),
+        if not both:
+            continue
+        for quiz_id, kind, pass_mark in (
+            (pretest_id(lp.slug), "pretest", 0),
+            (posttest_id(lp.slug), "posttest", lp.post_pass_mark),
+        ):
+            tests[quiz_id] = Quiz(
+                id=quiz_id,
                 title=lp.title,
-                kind="pretest",
+                kind=kind,
                 questions=both,
-                pass_mark=0,
-                partial_credit=True,
-                version=version,
-                forms=forms,
-            )
-            tests[posttest_id(lp.slug)] = Quiz(
-                id=posttest_id(lp.slug),
-                title=lp.title,
-                kind="posttest",
-                questions=both,
-                pass_mark=lp.post_pass_mark,
+                pass_mark=pass_mark,
                 partial_credit=True,
                 version=version,
                 forms=forms,

@@ -23,8 +23,6 @@ MARGIN = 12
 
 DEFAULT_LABELS = {
     "phone": "Tel.",
-    "email": "E-mail",
-    "website": "Website",
     "sources": "Bronnen",
     "region": "Adressen voor",
     "from_course": "Uit de cursus, module",

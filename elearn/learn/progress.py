@@ -16,7 +16,6 @@ def load_records(user_ids: list[int]) -> dict[int, LearnerRecord]:
     records = {uid: LearnerRecord() for uid in user_ids}
     if not user_ids:
         return records
-    among = user_ids
 
     def latest(record, when):
         if when and (record.last_activity is None or when > record.last_activity):
@@ -24,7 +23,7 @@ def load_records(user_ids: list[int]) -> dict[int, LearnerRecord]:
 
     for uid, slug, sid, at in db.session.execute(
         select(SectionRead.user_id, SectionRead.module_slug, SectionRead.section_id, SectionRead.read_at).where(
-            SectionRead.user_id.in_(among)
+            SectionRead.user_id.in_(user_ids)
         )
     ):
         records[uid].read.add((slug, sid))
@@ -38,7 +37,7 @@ def load_records(user_ids: list[int]) -> dict[int, LearnerRecord]:
             QuizAttempt.passed,
             QuizAttempt.submitted_at,
         )
-        .where(QuizAttempt.user_id.in_(among), QuizAttempt.submitted_at.is_not(None))
+        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.submitted_at.is_not(None))
         .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
     )
     for uid, quiz_id, kind, score, passed, at in rows:
@@ -53,7 +52,7 @@ def load_records(user_ids: list[int]) -> dict[int, LearnerRecord]:
         latest(rec, at)
     for uid, vid, at in db.session.execute(
         select(VignetteRun.user_id, VignetteRun.vignette_id, VignetteRun.finished_at).where(
-            VignetteRun.user_id.in_(among), VignetteRun.finished_at.is_not(None)
+            VignetteRun.user_id.in_(user_ids), VignetteRun.finished_at.is_not(None)
         )
     ):
         records[uid].finished_vignettes.add(vid)
@@ -61,7 +60,7 @@ def load_records(user_ids: list[int]) -> dict[int, LearnerRecord]:
     for uid, slug, phase, at in db.session.execute(
         select(
             SurveyResponse.user_id, SurveyResponse.path_slug, SurveyResponse.phase, SurveyResponse.submitted_at
-        ).where(SurveyResponse.user_id.in_(among))
+        ).where(SurveyResponse.user_id.in_(user_ids))
     ):
         records[uid].surveys.add((slug, phase))
         latest(records[uid], at)
