@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..certs.service import certificate_for, issue_if_complete
+from ..certs.service import issue_if_complete
 from ..content import Course
 from ..extensions import db
 from ..models import Certificate, PathEnrollment, SurveyAnswer, SurveyResponse, User, utcnow
@@ -62,14 +62,15 @@ def complete_paths(user: User, course: Course) -> Certificate | None:
 
     Returns the certificate issued by this call, or None when nothing was newly completed.
     """
-    open_slugs = set(
-        db.session.scalars(
-            select(PathEnrollment.path_slug).where(
-                PathEnrollment.user_id == user.id, PathEnrollment.completed_at.is_(None)
-            )
+    enrolments = {
+        e.path_slug: e
+        for e in db.session.scalars(
+            select(PathEnrollment).where(PathEnrollment.user_id == user.id, PathEnrollment.completed_at.is_(None))
         )
-    )
-    if user.active_path and certificate_for(user.id, user.active_path) is None:
+    }
+    held = set(db.session.scalars(select(Certificate.path_slug).where(Certificate.user_id == user.id)))
+    open_slugs = set(enrolments)
+    if user.active_path and user.active_path not in held:
         open_slugs.add(user.active_path)
     paths = [p for p in course.paths if p.slug in open_slugs]
     if not paths:
@@ -80,13 +81,11 @@ def complete_paths(user: User, course: Course) -> Certificate | None:
         status = path_status(course, lp, record)
         if not status.complete:
             continue
-        enrolment = db.session.scalar(
-            select(PathEnrollment).where(PathEnrollment.user_id == user.id, PathEnrollment.path_slug == lp.slug)
-        )
-        if enrolment is not None and enrolment.completed_at is None:
-            enrolment.completed_at = utcnow()
-        had = certificate_for(user.id, lp.slug)
+        if lp.slug in enrolments:
+            enrolments[lp.slug].completed_at = utcnow()
+        if lp.slug in held:
+            continue
         cert = issue_if_complete(user, lp, status)
-        if had is None and cert is not None and issued is None:
+        if cert is not None and issued is None:
             issued = cert
     return issued
