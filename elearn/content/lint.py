@@ -57,11 +57,11 @@ def lint_content(content_dir: str | Path) -> list[Problem]:
         rel = str(path.relative_to(base))
         module = str(data.get("module", ""))
         questions = [q for q in data.get(key) or [] if isinstance(q, dict)]
-        for q in questions:
-            cues = _cues(q)
+        cues_of = [(q, _cues(q)) for q in questions]
+        for q, cues in cues_of:
             if "keyed_longest" in cues:
                 longest_key.setdefault(module, []).append(_Cue(rel, q.line, str(q.get("id")), cues["keyed_longest"]))
-        problems.extend(_true_false_balance(rel, data.line_of(key), questions))
+        problems.extend(_true_false_balance(rel, data.line_of(key), [cues for _q, cues in cues_of]))
     for module, cues in sorted(longest_key.items()):
         problems.extend(
             _too_often(cues, f"module '{module}'", "single-choice items", "the keyed option is strictly the longest")
@@ -110,8 +110,8 @@ def _too_often(cues: list[_Cue], what: str, unit: str, cue: str) -> list[Problem
     return [Problem(c.path, c.line, f"{c.label}: {summary}") for c in shown]
 
 
-def _true_false_balance(path: str, line: int, questions: list) -> list[Problem]:
-    keys = [cues["keyed_true"] for cues in map(_cues, questions) if "keyed_true" in cues]
+def _true_false_balance(path: str, line: int, cues_per_question: list[dict]) -> list[Problem]:
+    keys = [cues["keyed_true"] for cues in cues_per_question if "keyed_true" in cues]
     if not keys:
         return []
     n_true = sum(keys)

@@ -24,8 +24,7 @@ def parse_question(f: Fields, raw, module: str, *, bank: bool = False) -> Questi
     if f.mapping(raw, "question") is None:
         return None
     before = len(f.problems)
-    type_fields = set().union(*(t.fields for t in questiontypes.TYPES))
-    f.known(raw, _COMMON_FIELDS | type_fields | ({"form", "twin"} if bank else set()), "question")
+    f.known(raw, _COMMON_FIELDS | questiontypes.TYPE_FIELDS | ({"form", "twin"} if bank else set()), "question")
     qid = f.ident(raw)
     qtype = f.get(raw, "type", str)
     allowed = questiontypes.type_names(bank=bank)

@@ -21,11 +21,14 @@ from .truefalse import TrueFalse
 
 #: every question type, in the order the loader names them; a new type is registered here
 TYPES: tuple[QuestionType, ...] = (SingleChoice(), MultipleResponse(), TrueFalse(), Matching())
+#: every YAML field some question type reads
+TYPE_FIELDS = frozenset().union(*(t.fields for t in TYPES))
 REGISTRY: dict[str, QuestionType] = {t.name: t for t in TYPES}
 
 __all__ = [
     "REGISTRY",
     "TYPES",
+    "TYPE_FIELDS",
     "InvalidAnswer",
     "QuestionType",
     "ShownQuestion",
