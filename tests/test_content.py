@@ -456,14 +456,14 @@ def test_lint_reports_each_cue_with_path_and_line(content):
 
 
 def test_true_false_balance_allows_one_off_with_an_odd_count():
-    from elearn.content.lint import _true_false_balance
+    from elearn.content.lint import _cues, _true_false_balance
 
-    items = lambda *keys: [{"type": "truefalse", "correct": k} for k in keys]  # noqa: E731
+    items = lambda *keys: [_cues({"type": "truefalse", "correct": k}) for k in keys]  # noqa: E731
     assert _true_false_balance("q.yaml", 4, items(True, False, False)) == []
     assert _true_false_balance("q.yaml", 4, items(True, True, False, False, False)) == []
     assert _true_false_balance("q.yaml", 4, items(True, False, False, False, False)) != []
     assert _true_false_balance("q.yaml", 4, items(True, True, True, False)) != []
-    assert _true_false_balance("q.yaml", 4, [{"type": "single"}]) == []
+    assert _true_false_balance("q.yaml", 4, [_cues({"type": "single"})]) == []
 
 
 def test_plain_text_drops_inline_tags_and_separates_blocks():
