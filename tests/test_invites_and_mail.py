@@ -7,7 +7,7 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import PASSWORD, get_token, login, make_user, post_form
+from conftest import PASSWORD, get_token, logged_in, login, make_user, post_form
 from test_trainer import create_cohort, join
 
 
@@ -256,3 +256,19 @@ def test_confirming_in_the_registering_browser_says_welcome_and_names_the_group(
     page = visitor.get(_link(app.extensions["outbox"][-1]["body"], "/verify/email"), follow_redirects=True)
     text = page.get_data(as_text=True)
     assert "Welkom" in text and "Je bent aangesloten bij Vorming Hasselt" in text
+
+
+def test_the_invite_mail_quota_survives_logging_out_and_in(make_app, smtp):
+    """Five mailings an hour per trainer account: a new session (log-out ends the old one and
+    changes the session id) does not start a new quota."""
+    controller, _inbox = smtp
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False)
+    trainer = logged_in(app, "quota@example.org", "Tine Trainer", role="trainer", sector="andere")
+    cohort_id, _code = create_cohort(trainer, name="Vorming Gent")
+    manage = f"/trainer/cohorts/{cohort_id}/manage"
+    url = f"/trainer/cohorts/{cohort_id}/invite/mail"
+    for _ in range(5):
+        assert post_form(trainer, url, {"addresses": "a@example.org"}, token_from=manage).status_code == 302
+    post_form(trainer, "/logout", {}, token_from=manage)
+    login(trainer, "quota@example.org")
+    assert post_form(trainer, url, {"addresses": "a@example.org"}, token_from=manage).status_code == 429

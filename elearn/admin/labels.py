@@ -20,6 +20,7 @@ EVENT_LABELS = {
     "data.erased": _l("Account gewist"),
     "certificate.issued": _l("Attest uitgereikt"),
     "certificate.revoked": _l("Attest ingetrokken"),
+    "cohort.invites_sent": _l("Uitnodigingen verstuurd"),
 }
 EXPORT_LABELS = {"learners": _l("deelnemerstabel"), "items": _l("itemanalyse")}
 _ROLE_CHANGE = re.compile(r"^(\w+) -> (\w+)$")

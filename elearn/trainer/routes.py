@@ -104,7 +104,8 @@ def _manage_page(cohort, form=None, mail_form=None):
 
 
 def _trainer_key() -> str:
-    return f"invite-mail:{current_user.get_id()}"
+    # the account's id, not get_id() (id:session version): logging in again must not reset the quota
+    return f"invite-mail:{current_user.id}"
 
 
 @bp.route("/cohorts/<int:cohort_id>/invite/mail", methods=["POST"])
