@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import Config, ProductionConfig, instance_secret_key
-from .errors import Conflict, NotFound
+from .errors import Conflict, NotConfigured, NotFound
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .ratelimit import format_wait, retry_after_seconds, warn_about_private_storage
 
@@ -171,6 +171,13 @@ def _register_error_pages(app: Flask) -> None:
         app.register_error_handler(code, handler(code))
     app.register_error_handler(NotFound, handler(404))
     app.register_error_handler(Conflict, handler(409))
+    app.register_error_handler(NotConfigured, _not_configured)
+
+
+def _not_configured(error):
+    """Production without ELEARN_PUBLIC_BASE_URL: nothing that names a public URL can be served."""
+    db.session.rollback()
+    return Response(f"503 Service Unavailable: {error}", status=503, mimetype="text/plain")
 
 
 def _retry_after(code: int) -> str | None:

@@ -9,3 +9,8 @@ class NotFound(LookupError):
 class Conflict(Exception):
     """The request clashes with the current state (something already submitted, say): shown as a
     409 page; a subclass may carry a ``friendly_message`` to show instead of the generic one."""
+
+
+class NotConfigured(RuntimeError):
+    """ELEARN_PUBLIC_BASE_URL is unset in production: nothing that names a public URL (a
+    certificate, its verify link, an invite link) can be made; shown as a plain 503."""

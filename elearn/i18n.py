@@ -32,10 +32,14 @@ def _language() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def current_language() -> str:
+    """``nl`` or ``en``: the reader's language (it follows ``force_locale``), for text written
+    outside the translation catalogues (hours, dates in PDFs and JSON, referral-map labels)."""
+    locale = speed.request_locale()
+    return locale.language if locale is not None and locale.language in REGIONS else "nl"
+
+
 def init_i18n(app: Flask, babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    # Template shortcuts for the benchmark rows (see speed.py): one catalogue lookup per request,
-    # links built once, the layout's header and footer rendered once per role and language.
+    # translated strings in templates: one catalogue lookup per request (see speed.py)
     speed.install_template_gettext(app)
-    speed.install_template_url_for(app)
-    speed.install_layout_fragments(app)

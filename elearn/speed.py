@@ -75,10 +75,6 @@ def request_locale():
     return locale if locale is not None else get_locale()
 
 
-def gettext(string: str) -> str:
-    return request_translations().ugettext(string)
-
-
 @pass_context
 def template_gettext(context, string: str, **variables) -> str:
     """Jinja's newstyle ``_()`` in one step: same escaping, ``%`` formatting only when needed."""
@@ -90,7 +86,7 @@ def template_gettext(context, string: str, **variables) -> str:
 
 def install_template_gettext(app: Flask) -> None:
     app.jinja_env.install_gettext_callables(
-        gettext=gettext,
+        gettext=lambda s: request_translations().ugettext(s),  # replaced below by template_gettext
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
         pgettext=lambda c, s: request_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),

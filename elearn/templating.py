@@ -6,13 +6,15 @@ import datetime
 
 from flask import Flask
 from flask_babel import format_date as babel_format_date
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from . import speed
 from .certificates.data import format_hours
 from .course import get_course
+from .i18n import current_language
 from .questiontypes import question_type
 from .speed import request_locale
+from .trainer import formatting
 from .trainer.cohorts import display_code
 
 TAG_LABELS = {"trust": _l("vertrouwen"), "safety": _l("veiligheid"), "referral": _l("doorverwijzing")}
@@ -20,6 +22,18 @@ TAG_LABELS = {"trust": _l("vertrouwen"), "safety": _l("veiligheid"), "referral":
 
 def init_templating(app: Flask) -> None:
     """Register the filters and globals every blueprint's templates use."""
+    # links built once and the layout's header and footer rendered once per role and language
+    # (the benchmark rows' shortcuts, see speed.py)
+    speed.install_template_url_for(app)
+    speed.install_layout_fragments(app)
+
+    for name, formatter in (
+        ("number", formatting.number),
+        ("signed", formatting.signed),
+        ("percent", formatting.percent),
+        ("format_datetime_utc", formatting.datetime_utc),
+    ):
+        app.add_template_filter(formatter, name)
 
     @app.template_filter("format_date")
     def format_date(value, fmt="medium"):
@@ -44,8 +58,7 @@ def init_templating(app: Flask) -> None:
     @app.template_filter("study_hours")
     def study_hours(hours: float) -> str:
         """A certificate's study load in the reader's language: ``1 uur``, ``1,5 uur``, ``1 hour``."""
-        locale = get_locale()
-        return format_hours(hours, locale.language if locale and locale.language in ("nl", "en") else "nl")
+        return format_hours(hours, current_language())
 
     @app.template_filter("study_minutes")
     def study_minutes(minutes: int) -> str:
@@ -59,8 +72,7 @@ def init_templating(app: Flask) -> None:
     def ref_label(vocabulary: str, key: str, default: str = "") -> str:
         """A referral-map label (region, audience, kind) in the interface language."""
         rmap = get_course().referral_map
-        lang = get_locale().language if get_locale() else "nl"
-        return rmap.label(vocabulary, key, lang) if rmap else (default or key)
+        return rmap.label(vocabulary, key, current_language()) if rmap else (default or key)
 
     def current_locale() -> str:
         locale = request_locale()

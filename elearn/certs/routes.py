@@ -5,28 +5,16 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db, limiter
+from ..i18n import current_language
 from . import service
 from .forms import RevokeForm
 
 bp = Blueprint("certs", __name__)
 NOINDEX = "noindex, nofollow"
-
-
-@bp.errorhandler(service.NotConfigured)
-def not_configured(error):
-    """Production without ELEARN_PUBLIC_BASE_URL: nothing that names a public URL can be served."""
-    return Response(f"503 Service Unavailable: {error}", status=503, mimetype="text/plain")
-
-
-def current_language() -> str:
-    """``nl`` or ``en``: the reader's language, for hours and dates written outside templates."""
-    locale = get_locale()
-    return locale.language if locale is not None and locale.language in ("nl", "en") else "nl"
 
 
 def _json(document, status: int = 200, **headers) -> Response:

@@ -24,17 +24,13 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, certificates
 from ..certificates.data import format_hours
-from ..errors import NotFound
+from ..errors import NotConfigured, NotFound
 from ..extensions import db
 from ..models import Certificate, Cohort, CohortMember, CohortTrainer, User, utcnow
 
 log = logging.getLogger(__name__)
 #: when nothing in a list was ever revoked, its status credential is valid from this moment
 STATUS_EPOCH = datetime.datetime(2026, 1, 1)
-
-
-class NotConfigured(RuntimeError):
-    """ELEARN_PUBLIC_BASE_URL is unset in production: no certificate can name its public URL."""
 
 
 def new_code() -> str:

@@ -12,13 +12,12 @@ from ..course import get_course
 from ..extensions import db
 from ..forms import ActionForm
 from ..security import page_number
-from . import bp, exports, formatting
+from . import bp, exports
 from .dashboard import SORTS, STATES, CohortProgress
 from .labels import CERTIFICATE_LABELS, ITEM_FLAG_LABELS, STATE_LABELS
 from .summary import FUNNEL_LABELS, cohort_summary, item_analysis, path_quiz_ids
 
 PAGE_SIZE = 50
-formatting.register(bp)
 
 
 def dashboard_query():

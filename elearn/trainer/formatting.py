@@ -9,7 +9,6 @@ from __future__ import annotations
 from babel import Locale
 from babel.dates import format_datetime
 from babel.numbers import format_decimal, format_percent
-from flask import Blueprint
 from flask_babel import get_locale
 
 DASH = "–"
@@ -55,11 +54,3 @@ def datetime_utc(value, locale: Locale | str | None = None) -> str:
     if value is None:
         return DASH
     return format_datetime(value, "medium", locale=_locale(locale))
-
-
-def register(bp: Blueprint) -> None:
-    """Make the formatters available to every template as filters."""
-    bp.add_app_template_filter(number, "number")
-    bp.add_app_template_filter(signed, "signed")
-    bp.add_app_template_filter(percent, "percent")
-    bp.add_app_template_filter(datetime_utc, "format_datetime_utc")
