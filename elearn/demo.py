@@ -13,7 +13,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select, update
 
 from .certs import service as certs
@@ -292,6 +292,5 @@ class _Learner:
 
 def invite_link(cohort: Cohort) -> str:
     """The cohort's absolute invite link, on the configured public base URL."""
-    base = certs.base_url()
-    with current_app.test_request_context(base_url=base):
-        return url_for("trainer.invitation", code=cohort.invite_code, _external=True)
+    with current_app.test_request_context(base_url=certs.base_url()):
+        return cohorts.invite_link(cohort)

@@ -20,8 +20,7 @@ from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models import User
-from ..models.base import utcnow
-from ..models.user import ACTIVITY_RESOLUTION, AccountRules
+from ..models.user import AccountRules
 
 _USERS = User.__table__
 _BY_ID = select(*_USERS.c).where(_USERS.c.id == bindparam("id"))
@@ -65,12 +64,6 @@ class SignedInUser(AccountRules):
 
     def __repr__(self) -> str:
         return f"<SignedInUser {self.id}>"
-
-    def note_activity(self) -> None:
-        """As :meth:`User.note_activity`; the ORM object is loaded only when the time is written."""
-        last = self.last_active_at
-        if last is None or utcnow() - last >= ACTIVITY_RESOLUTION:
-            self.record.note_activity()
 
 
 def load_signed_in_user(token: str) -> SignedInUser | None:

@@ -43,25 +43,4 @@ def __getattr__(name: str):
     return value
 
 
-__all__ = [
-    "CertificateData",
-    "STATUS_LIST_SIZE",
-    "Issuer",
-    "Status",
-    "VerificationResult",
-    "build_credential",
-    "build_status_list",
-    "did_key",
-    "fingerprint",
-    "issuer_document",
-    "load_or_create_key",
-    "public_key_from_multibase",
-    "public_key_multibase",
-    "public_keys_from_file",
-    "render_pdf",
-    "sign_credential",
-    "status_entry",
-    "status_position",
-    "unsupported_characters",
-    "verify_credential",
-]
+__all__ = sorted(_HOMES)

@@ -22,6 +22,17 @@ class AccountRules(UserMixin):
     """What an account may do, read from its columns: shared by the ORM ``User`` and the
     request's lighter ``SignedInUser`` (elearn/auth/current.py)."""
 
+    def note_activity(self) -> None:
+        """Record that the user is active now, at most once per :data:`ACTIVITY_RESOLUTION`.
+
+        Trainers see activity by the day; rewriting the user row on every saved answer only
+        added an UPDATE to each request. On the request's ``SignedInUser`` the ORM row is loaded
+        only when the time is written.
+        """
+        now = utcnow()
+        if self.last_active_at is None or now - self.last_active_at >= ACTIVITY_RESOLUTION:
+            self.last_active_at = now
+
     def get_id(self) -> str:
         # The version makes old session cookies invalid after a password change.
         return f"{self.id}:{self.session_version}"
@@ -60,16 +71,6 @@ class User(AccountRules, db.Model):
     last_active_at: Mapped[datetime.datetime | None]
     #: set when the learner erased the account; personal fields are then anonymised
     erased_at: Mapped[datetime.datetime | None]
-
-    def note_activity(self) -> None:
-        """Record that the user is active now, at most once per :data:`ACTIVITY_RESOLUTION`.
-
-        Trainers see activity by the day; rewriting the user row on every saved answer only
-        added an UPDATE to each request.
-        """
-        now = utcnow()
-        if self.last_active_at is None or now - self.last_active_at >= ACTIVITY_RESOLUTION:
-            self.last_active_at = now
 
     def set_password(self, password: str) -> None:
         """Hash with the configured method (``PASSWORD_HASH_METHOD``; scrypt outside the tests)."""
