@@ -90,26 +90,19 @@ def base_url() -> str:
     return url.rstrip("/")
 
 
-def issue_if_complete(user: User, path, status, post_test_percent: int | None = None) -> Certificate | None:
-    """Issue the path's certificate once; a concurrent second issue returns the first.
-
-    ``post_test_percent`` (the score that passed the post-test) is printed when given; when it is
-    None, ``status.post_test_percent`` is used if the status has one. In production without
-    ELEARN_PUBLIC_BASE_URL nothing is issued (logged); the next visit issues it once configured.
-    """
+def issue_if_complete(user: User, path, status) -> Certificate | None:
+    """Issue the path's certificate once, printing the post-test score that passed
+    (``status.post_test_percent``); a concurrent second issue returns the first. In production
+    without ELEARN_PUBLIC_BASE_URL nothing is issued (logged); the next step issues it once
+    configured."""
     if not status.complete:
         return None
-    existing = certificate_for(user.id, path.slug)
-    if existing:
-        return existing
     try:
         base_url()
     except NotConfigured as error:
         log.error("certificate for user %s, path %s not issued: %s", user.id, path.slug, error)
-        return None
-    return issue(
-        user, path, post_test_percent if post_test_percent is not None else getattr(status, "post_test_percent", None)
-    )
+        return certificate_for(user.id, path.slug)
+    return issue(user, path, status.post_test_percent)
 
 
 def issue(user: User, path, post_test_percent: int | None = None) -> Certificate:
