@@ -252,6 +252,17 @@ def test_export_contains_answers_and_paths(app, learner):
     assert data["vignettes"][0]["steps"]
 
 
+def test_export_contains_the_test_forms_and_the_certificate_details(app, learner):
+    complete_path(app, learner)
+    data = json.loads(learner.get("/account/export.json").get_data(as_text=True))
+    assert [f["path"] for f in data["test_forms"]] == ["proefpad"]
+    assert data["test_forms"][0]["pre_test_form"] in ("A", "B")
+    tests = [a for a in data["quiz_attempts"] if a["kind"] in ("pretest", "posttest")]
+    assert tests and all(a["form"] in ("A", "B") for a in tests)
+    (certificate,) = data["certificates"]
+    assert certificate["modules"] and certificate["post_test_percent"] is not None
+
+
 def test_capped_attempts(make_app, tmp_path):
     import shutil
 

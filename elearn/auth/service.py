@@ -21,6 +21,7 @@ from ..models import (
     Cohort,
     CohortMember,
     CohortTrainer,
+    FormAssignment,
     ModulePosition,
     PathEnrollment,
     QuizAttempt,
@@ -263,6 +264,7 @@ def export_user_data(user: User) -> dict:
             {
                 "quiz": a.quiz_id,
                 "kind": a.kind,
+                "form": a.form,
                 "started_at": dt(a.started_at),
                 "submitted_at": dt(a.submitted_at),
                 "score": a.score,
@@ -300,9 +302,15 @@ def export_user_data(user: User) -> dict:
                 "code": c.code,
                 "path": c.path_title,
                 "completed_on": c.completed_on.isoformat(),
+                "modules": [{"title": title, "minutes": minutes} for title, minutes in c.modules],
+                "post_test_percent": c.post_test_percent,
                 "revoked_at": dt(c.revoked_at),
             }
             for c in rows(Certificate, Certificate.user_id == user.id)
+        ],
+        "test_forms": [
+            {"path": f.path_slug, "pre_test_form": f.pre_form, "assigned_at": dt(f.assigned_at)}
+            for f in rows(FormAssignment, FormAssignment.user_id == user.id)
         ],
         "cohorts": [{"name": name, "joined_at": dt(joined)} for name, joined in memberships],
     }
