@@ -48,6 +48,12 @@ def create_app(config: dict | type | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     warn_about_private_storage(app)
+    if base is ProductionConfig and not app.config.get("CONTROLLER_NAME"):
+        # the privacy page (GDPR art. 13) must name who is responsible for the data
+        app.logger.warning(
+            "Privacy: ELEARN_CONTROLLER_NAME and ELEARN_CONTROLLER_CONTACT are not set, so /privacy "
+            "tells users that the organisation has not filled in its name and contact details yet."
+        )
 
     from .i18n import init_i18n
 

@@ -272,3 +272,12 @@ def test_the_invite_mail_quota_survives_logging_out_and_in(make_app, smtp):
     post_form(trainer, "/logout", {}, token_from=manage)
     login(trainer, "quota@example.org")
     assert post_form(trainer, url, {"addresses": "a@example.org"}, token_from=manage).status_code == 429
+
+
+def test_production_without_a_controller_warns_at_start_up(make_app, monkeypatch, caplog):
+    monkeypatch.setenv("ELEARN_ENV", "production")
+    make_app()
+    assert any("ELEARN_CONTROLLER_NAME" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    make_app(CONTROLLER_NAME="VZW Kruispunt Vorming")
+    assert not any("ELEARN_CONTROLLER_NAME" in r.getMessage() for r in caplog.records)

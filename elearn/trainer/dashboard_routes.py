@@ -10,7 +10,6 @@ from .. import audit
 from ..access import cohort_or_404, role_required
 from ..course import get_course
 from ..extensions import db
-from ..forms import ActionForm
 from ..security import page_number
 from . import bp, exports
 from .dashboard import SORTS, STATES, CohortProgress
@@ -59,7 +58,6 @@ def cohort(cohort_id: int):
         descending=descending,
         page=page,
         pages=pages,
-        action_form=ActionForm(),
     )
 
 

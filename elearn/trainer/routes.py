@@ -96,7 +96,6 @@ def _manage_page(cohort, form=None, mail_form=None):
         mail_form=mail_form or InviteMailForm(),
         mail_enabled=mail_enabled(),
         invite_link=service.invite_link(cohort),
-        action_form=ActionForm(),
         trainers=service.trainers_of(cohort),
         members=service.member_count(cohort.id),
         expired=bool(cohort.invite_expires_at and cohort.invite_expires_at < utcnow()),
