@@ -28,6 +28,11 @@ class Cohort(db.Model):
     seat_limit: Mapped[int | None]
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
 
+    @property
+    def invite_expired(self) -> bool:
+        """The invite code had an expiry and it has passed."""
+        return self.invite_expires_at is not None and self.invite_expires_at < utcnow()
+
 
 class CohortTrainer(db.Model):
     __tablename__ = "cohort_trainers"

@@ -16,7 +16,7 @@ from ..auth.service import find_user
 from ..extensions import db
 from ..learn.service import choose_path
 from ..mail import send_mail
-from ..models import Cohort, CohortMember, CohortTrainer, User, utcnow
+from ..models import Cohort, CohortMember, CohortTrainer, User
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
@@ -94,7 +94,7 @@ def invite_problem(cohort: Cohort | None, user: User | None = None) -> str | Non
     """Why the invite cannot be used now ("unknown", "expired", "full"), or None."""
     if cohort is None:
         return "unknown"
-    if cohort.invite_expires_at and cohort.invite_expires_at < utcnow():
+    if cohort.invite_expired:
         return "expired"
     if user is not None and db.session.get(CohortMember, (cohort.id, user.id)):
         return None

@@ -12,7 +12,7 @@ from ..course import get_course
 from ..extensions import db, limiter
 from ..forms import ActionForm
 from ..mail import mail_enabled
-from ..models import User, utcnow
+from ..models import User
 from . import bp
 from . import cohorts as service
 from .forms import CohortForm, CoTrainerForm, InviteForm, InviteMailForm, JoinForm
@@ -66,12 +66,7 @@ def manage(cohort_id: int):
     """A cohort's invitation (code, link, expiry, seat limit) and trainers; POST saves the invitation
     (404 for a cohort the trainer does not run)."""
     cohort = cohort_or_404(current_user, cohort_id)
-    form = InviteForm(
-        data={
-            "seat_limit": cohort.seat_limit,
-            "expires_on": cohort.invite_expires_at.date() if cohort.invite_expires_at else None,
-        }
-    )
+    form = _invite_form(cohort)
     if form.validate_on_submit():
         service.set_invite(cohort, form.expires_on.data, form.seat_limit.data)
         db.session.commit()
@@ -80,25 +75,24 @@ def manage(cohort_id: int):
     return _manage_page(cohort, form=form), 400 if form.is_submitted() else 200
 
 
+def _invite_form(cohort) -> InviteForm:
+    """The invitation form, filled in with the cohort's current expiry date and seat limit."""
+    expires_on = cohort.invite_expires_at.date() if cohort.invite_expires_at else None
+    return InviteForm(data={"seat_limit": cohort.seat_limit, "expires_on": expires_on})
+
+
 def _manage_page(cohort, form=None, mail_form=None):
-    if form is None:
-        form = InviteForm(
-            data={
-                "seat_limit": cohort.seat_limit,
-                "expires_on": cohort.invite_expires_at.date() if cohort.invite_expires_at else None,
-            }
-        )
     return render_template(
         "trainer/manage.html",
         cohort=cohort,
-        form=form,
+        form=form or _invite_form(cohort),
         co_form=CoTrainerForm(),
         mail_form=mail_form or InviteMailForm(),
         mail_enabled=mail_enabled(),
         invite_link=service.invite_link(cohort),
         trainers=service.trainers_of(cohort),
         members=service.member_count(cohort.id),
-        expired=bool(cohort.invite_expires_at and cohort.invite_expires_at < utcnow()),
+        expired=cohort.invite_expired,
     )
 
 
