@@ -73,11 +73,15 @@ def test_item_stats_do_not_depend_on_the_order_of_the_responses():
         assert item_stats("q", "quiz", shuffled) == reference
 
 
-def test_counted_item_stats_equal_the_per_learner_ones():
-    answers = [(c, t, ["x"]) for c, t in [(1.0, 90.0), (0.5, 60.0), (0.0, 60.0), (1.0, 100 / 3)] * 4]
+def test_counted_item_stats_from_cells():
+    answers = [(c, t) for c, t in [(1.0, 90.0), (0.5, 60.0), (0.0, 60.0), (1.0, 100 / 3)] * 4]
     cells = tally([a[0] for a in answers], [a[1] for a in answers])
-    assert cells[(1.0, 90.0)] == 4
-    assert cells_item_stats("q", "quiz", cells, Counter(x=16)) == item_stats("q", "quiz", answers)
+    assert cells == {(1.0, 90.0): 4, (0.5, 60.0): 4, (0.0, 60.0): 4, (1.0, 100 / 3): 4}
+    stats = cells_item_stats("q", "quiz", cells, Counter(x=16))
+    assert stats.responses == 16 and stats.facility == 0.625 and stats.choices == {"x": 16}
+    # 27 % of 16 learners = 4 per group: the top four all scored 90 (credit 1), the lowest
+    # four 33.3 (credit 1): no difference between the groups
+    assert stats.discrimination == 0.0
 
 
 def test_point_biserial_of_a_constant_non_binary_total_is_none():
