@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(HERE.parent))
 
-from run import BENCH_DATABASE, Bench, print_ratios, profile  # noqa: E402
+from run import BENCH_DATABASE, Bench, best_of_rounds, print_ratios, profile  # noqa: E402
 from webclient import parse_form, valid_answer  # noqa: E402
 
 ROWS = ("module_page", "answer_save", "verify")
@@ -89,12 +89,7 @@ def best_ms(send, n: int, clock=time.process_time) -> float:
 
 def measure(rows: dict, rounds: int, n: int, clock) -> dict:
     """Best time per request (ms) of the app and its baseline, interleaved round by round."""
-    best = {key: [float("inf"), float("inf")] for key in rows}
-    for _ in range(rounds):
-        for key, pair in rows.items():
-            for side, send in enumerate(pair):
-                best[key][side] = min(best[key][side], best_ms(send, n, clock))
-    return best
+    return best_of_rounds(rows, rounds, lambda send: best_ms(send, n, clock))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import Bench, Server, print_ratios, profile  # noqa: E402
+from run import Bench, Server, best_of_rounds, print_ratios, profile  # noqa: E402
 from webclient import NoRedirect, open_url  # noqa: E402
 
 
@@ -72,11 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         for pair in cases.values():
             for case in pair:
                 cpu_ms(*case, 100)  # warm-up
-        best = {key: [float("inf"), float("inf")] for key in cases}
-        for _ in range(args.rounds):
-            for key, pair in cases.items():
-                for side, case in enumerate(pair):
-                    best[key][side] = min(best[key][side], cpu_ms(*case, args.n))
+        best = best_of_rounds(cases, args.rounds, lambda case: cpu_ms(*case, args.n))
         print_ratios(
             f"worker CPU time per request (gunicorn, 1 worker), best of {args.rounds} rounds of {args.n}", best
         )
