@@ -333,6 +333,10 @@ class Course:
     def module_quiz(self, slug: str) -> Quiz | None:
         return self.quizzes.get(slug)
 
+    def quiz_modules(self, path: LearningPath | None) -> list[str]:
+        """The modules of ``path`` that have a module quiz, in path order (none without a path)."""
+        return [m for m in path.modules if m in self.quizzes] if path else []
+
     def vignettes_for(self, module_slug: str) -> tuple[Vignette, ...]:
         return self._vignettes_by_module.get(module_slug, ())
 

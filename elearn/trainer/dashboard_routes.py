@@ -48,6 +48,7 @@ def cohort(cohort_id: int):
         cohort=cohort,
         course=course,
         path=progress.path,
+        quiz_modules=course.quiz_modules(progress.path),
         rows=list(progress.learner_rows(selected[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])),
         total=len(selected),
         counts=progress.counts(),

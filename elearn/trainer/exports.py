@@ -18,7 +18,7 @@ from .labels import CERTIFICATE_LABELS, ITEM_FLAG_LABELS, STATE_LABELS
 def learner_headers(course, path) -> list[str]:
     """The column titles of the learner table (one best-score column per module quiz of the path)."""
     headers = [_("Naam"), _("Organisatie"), _("Status"), _("Voortgang (%)")]
-    headers += [_("Toets %(m)s: beste score", m=course.module(m).title) for m in _quiz_modules(course, path)]
+    headers += [_("Toets %(m)s: beste score", m=course.module(m).title) for m in course.quiz_modules(path)]
     headers += [
         _("Casussen afgewerkt"),
         _("Casussen totaal"),
@@ -35,7 +35,7 @@ def learner_headers(course, path) -> list[str]:
 
 def learner_lines(rows, course, path) -> Iterator[list]:
     """The dashboard's columns for each of the given (already filtered and sorted) rows, one at a time."""
-    quiz_modules = _quiz_modules(course, path)
+    quiz_modules = course.quiz_modules(path)
     for r in rows:
         line = [
             _("(gewist account)") if r.erased else r.name,
@@ -56,10 +56,6 @@ def learner_lines(rows, course, path) -> Iterator[list]:
             r.joined_at.strftime("%Y-%m-%d"),
         ]
         yield line
-
-
-def _quiz_modules(course, path) -> list[str]:
-    return [m for m in path.modules if m in course.quizzes] if path else []
 
 
 def item_table(items, course) -> tuple[list[str], list[list]]:

@@ -37,7 +37,7 @@ LABEL_CHARS = 36
 def path_quiz_ids(course: Course, cohort: Cohort) -> list[str]:
     """The cohort path's quizzes in order: pre-test, module quizzes, post-test."""
     path = course.path(cohort.path_slug)
-    ids = [pretest_id(path.slug)] + [m for m in path.modules if m in course.quizzes] + [posttest_id(path.slug)]
+    ids = [pretest_id(path.slug), *course.quiz_modules(path), posttest_id(path.slug)]
     return [i for i in ids if i in course.quizzes]
 
 
