@@ -165,7 +165,6 @@ def assets_dir() -> Path:
 
 
 def certificate_data(cert: Certificate, language: str = "nl"):
-
     org = organisation()
     assets = assets_dir()
     logo, signature = assets / "logo.png", assets / "signature.png"
@@ -223,9 +222,20 @@ def _key_file() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / "ob_signing_key.pem"
 
 
-def signing_key():
+_loaded_keys: dict[tuple[str, int], object] = {}
 
-    return certificates.load_or_create_key(_key_file())
+
+def signing_key():
+    """The Ed25519 signing key (created on first use), read from its file once per version of the
+    file: a rotation on any server writes a new file, which the next call reads."""
+    path = _key_file()
+    stamp = path.stat().st_mtime_ns if path.exists() else None
+    key = _loaded_keys.get((str(path), stamp))
+    if key is None:
+        key = certificates.load_or_create_key(path)
+        _loaded_keys.clear()
+        _loaded_keys[(str(path), path.stat().st_mtime_ns)] = key
+    return key
 
 
 def retired_keys() -> list[str]:
@@ -258,13 +268,11 @@ def rotate_key() -> tuple[str, str]:
 
 
 def issuer():
-
     org = organisation()
     return certificates.Issuer(name=org["name"], url=org["url"], email=org["email"])
 
 
 def issuer_profile() -> dict:
-
     return certificates.issuer_document(issuer(), signing_key(), retired_keys())
 
 
