@@ -381,12 +381,13 @@ def _distinct_subset_tags(pdf: FPDF, body: bytes, data: CertificateData) -> byte
 
     The tag comes from the font and the printed data, so it is deterministic; it has the same
     length as ``MPDFAA``, so no byte offset moves."""
+    printed = fingerprint(data)
     for font in pdf.fonts.values():
         name = getattr(font, "name", "")
         old = f"/MPDFAA+{name}".encode("ascii")
         if not name or old not in body:
             continue
-        digest = hashlib.sha256(f"{name}|{fingerprint(data)}".encode()).digest()
+        digest = hashlib.sha256(f"{name}|{printed}".encode()).digest()
         tag = "".join(chr(65 + byte % 26) for byte in digest[:6])
         body = body.replace(old, f"/{tag}+{name}".encode("ascii"))
     return body
