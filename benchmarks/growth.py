@@ -21,7 +21,6 @@ app's own configuration, the trainer's requests are timed in-process with Flask'
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 import statistics
@@ -36,7 +35,15 @@ TARGETS = {"summary": 1000.0, "dashboard": 300.0}  # ms at the largest size
 
 
 def run(args) -> int:
-    from run import ROOT, Broken, drop_database, fresh_database, postgres_urls, run_checked, venv_tool
+    from run import (
+        Broken,
+        app_environment,
+        drop_database,
+        fresh_database,
+        postgres_urls,
+        run_checked,
+        seed_database,
+    )
     from two_instances import DEFAULT_POSTGRES
 
     sizes = [int(s) for s in (args.sizes or ("200" if args.smoke else "1000,10000")).split(",")]
@@ -48,37 +55,16 @@ def run(args) -> int:
         for size in sizes:
             fresh_database(admin, args.bench_db)
             password = "Growth-" + secrets.token_urlsafe(12)
-            env = {k: v for k, v in os.environ.items() if not k.startswith("ELEARN_") or k == "ELEARN_CONTENT_DIR"}
-            env.update(
-                ELEARN_DATABASE_URL=database_url,
+            env = app_environment(
+                database_url,
                 ELEARN_INSTANCE_PATH=str(tmp / "instance"),
-                ELEARN_SECRET_KEY=secrets.token_hex(32),
                 ELEARN_RATELIMIT_ENABLED="false",
                 ELEARN_PASSWORD=password,
-                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
             )
             start = time.perf_counter()
-            run_checked([venv_tool("elearn"), "init-db"], env, "elearn init-db")
-            run_checked(
-                [
-                    venv_tool("elearn"),
-                    "create-user",
-                    "lea.growth@example.org",
-                    "--name",
-                    "Lea Groei",
-                    "--role",
-                    "learner",
-                ],
-                env,
-                "elearn create-user",
+            seeded = seed_database(
+                env, "lea.growth@example.org", "tom.growth@example.org", size, password, timeout=1800
             )
-            out = run_checked(
-                [sys.executable, str(HERE / "seed.py"), "lea.growth@example.org", "tom.growth@example.org", str(size)],
-                env,
-                "benchmarks/seed.py",
-                timeout=1800,
-            )
-            seeded = json.loads(out.strip().splitlines()[-1])
             print(f"{size} learners seeded in {time.perf_counter() - start:.0f} s ({seeded['rows']})")
             run_checked(
                 [

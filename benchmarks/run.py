@@ -253,6 +253,42 @@ def postgres_execute(admin: dict, statement: str) -> None:
         conn.execute(statement)
 
 
+def app_environment(database_url: str, **settings: str) -> dict:
+    """The environment of the app's processes: the database, a fresh secret key and this checkout
+    on PYTHONPATH, plus ``settings`` (ELEARN_* values). The caller's own ELEARN_* settings could
+    point the servers at another database; only a content folder (ELEARN_CONTENT_DIR, to
+    benchmark other content) is passed on."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ELEARN_") or k == "ELEARN_CONTENT_DIR"}
+    env.update(
+        ELEARN_DATABASE_URL=database_url,
+        ELEARN_SECRET_KEY=secrets.token_hex(32),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    env.update(settings)
+    return env
+
+
+def seed_database(env: dict, learner: str, trainer: str, cohort_size: int, password: str, timeout: float = 300):
+    """Create the schema, a confirmed learner (``elearn create-user``) and, with ``seed.py``, a
+    trainer with a cohort of ``cohort_size`` learners; what seed.py reports (JSON)."""
+    elearn = venv_tool("elearn")
+    env = dict(env, ELEARN_PASSWORD=password)
+    run_checked([elearn, "init-db"], env, "elearn init-db")
+    run_checked(
+        [elearn, "create-user", learner, "--name", "Lea Benchmark", "--role", "learner"]
+        + ["--sector", "jeugd-welzijn", "--organisation", "JAC Gent"],
+        env,
+        "elearn create-user (learner)",
+    )
+    out = run_checked(
+        [sys.executable, str(HERE / "seed.py"), learner, trainer, str(cohort_size)],
+        env,
+        "benchmarks/seed.py",
+        timeout=timeout,
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def fresh_database(admin: dict, name: str) -> None:
     """Create the benchmark's database ``name``, dropping what an earlier run left."""
     postgres_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -297,50 +333,19 @@ class Bench:
         return f"sqlite:///{self.tmp / 'bench.sqlite'}"
 
     def environment(self, database_url: str) -> dict:
-        # The caller's ELEARN_* settings could point the servers at another database; only a
-        # content folder is passed on (ELEARN_CONTENT_DIR, to benchmark other content).
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ELEARN_") or k == "ELEARN_CONTENT_DIR"}
-        env.update(
-            ELEARN_DATABASE_URL=database_url,
+        return app_environment(
+            database_url,
             ELEARN_INSTANCE_PATH=str(self.tmp / "instance"),
-            ELEARN_SECRET_KEY=secrets.token_hex(32),
             ELEARN_CERTIFICATE_STORE=str(self.tmp / "issued"),
             ELEARN_RATELIMIT_ENABLED="false",
-            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         )
-        return env
 
     def seed(self, env: dict) -> dict:
         password = "Bench-" + secrets.token_urlsafe(12)
         self.learner = ("lea.bench@example.org", password)
         self.trainer = ("tom.bench@example.org", password)
-        elearn = venv_tool("elearn")
-        env = dict(env, ELEARN_PASSWORD=password)
         start = time.perf_counter()
-        run_checked([elearn, "init-db"], env, "elearn init-db")
-        run_checked(
-            [
-                elearn,
-                "create-user",
-                self.learner[0],
-                "--name",
-                "Lea Benchmark",
-                "--role",
-                "learner",
-                "--sector",
-                "jeugd-welzijn",
-                "--organisation",
-                "JAC Gent",
-            ],
-            env,
-            "elearn create-user (learner)",
-        )
-        out = run_checked(
-            [sys.executable, str(HERE / "seed.py"), self.learner[0], self.trainer[0], str(self.prof.cohort_size)],
-            env,
-            "benchmarks/seed.py",
-        )
-        seeded = json.loads(out.strip().splitlines()[-1])
+        seeded = seed_database(env, self.learner[0], self.trainer[0], self.prof.cohort_size, password)
         print(
             f"seeded in {time.perf_counter() - start:.1f} s: learner, certificate {seeded['certificate']['code']}, "
             f"cohort {seeded['cohort_id']} of {seeded['cohort_size']} learners ({seeded['rows']})"

@@ -22,8 +22,6 @@ Prints one line per check and returns 0 when all pass, 1 otherwise. Bounded: abo
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import secrets
 import shutil
@@ -39,11 +37,12 @@ from run import (
     ROOT,
     Broken,
     Server,
+    app_environment,
     drop_database,
     free_port,
     fresh_database,
     postgres_urls,
-    run_checked,
+    seed_database,
     venv_tool,
 )
 from webclient import Browser, parse_form, valid_answer
@@ -101,44 +100,17 @@ def run(args) -> int:
         fresh_database(admin, args.bench_db)
         redis_url = args.redis or DEFAULT_REDIS
         shared_limits = redis_answers(redis_url)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ELEARN_") or k == "ELEARN_CONTENT_DIR"}
-        env.update(
-            ELEARN_DATABASE_URL=database_url,
-            ELEARN_SECRET_KEY=secrets.token_hex(32),  # shared: a session signed by A is read by B
-            # one credential key for both (read by the certificates code that supports it)
+        # one secret key for both (a session signed by A is read by B), one credential key
+        env = app_environment(
+            database_url,
             ELEARN_SIGNING_KEY_FILE=str(tmp / "ob_signing_key.pem"),
             ELEARN_RATELIMIT_ENABLED="true",
             ELEARN_RATELIMIT_STORAGE_URI=redis_url if shared_limits else "memory://",
-            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         )
         password = "Two-" + secrets.token_urlsafe(12)
         learner = "lea.two@example.org"
-        elearn = venv_tool("elearn")
-        seed_env = dict(env, ELEARN_PASSWORD=password, ELEARN_INSTANCE_PATH=str(tmp / "seed"))
-        run_checked([elearn, "init-db"], seed_env, "elearn init-db")
-        run_checked(
-            [
-                elearn,
-                "create-user",
-                learner,
-                "--name",
-                "Lea Twee",
-                "--role",
-                "learner",
-                "--sector",
-                "jeugd-welzijn",
-                "--organisation",
-                "JAC Gent",
-            ],
-            seed_env,
-            "elearn create-user",
-        )
-        out = run_checked(
-            [sys.executable, str(Path(__file__).resolve().parent / "seed.py"), learner, "tom.two@example.org", "3"],
-            seed_env,
-            "benchmarks/seed.py",
-        )
-        seeded = json.loads(out.strip().splitlines()[-1])
+        seed_env = dict(env, ELEARN_INSTANCE_PATH=str(tmp / "seed"))
+        seeded = seed_database(seed_env, learner, "tom.two@example.org", 3, password)
 
         gunicorn = venv_tool("gunicorn")
         for name in ("A", "B"):
