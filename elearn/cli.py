@@ -21,6 +21,7 @@ from . import certificates as credentials
 from .auth.passwords import PASSWORD_MESSAGES, password_problem
 from .auth.service import create_user as make_user
 from .auth.service import find_user
+from .certificates.data import timestamp
 from .certs import service as certs
 from .config import Config
 from .content import ContentError, course_stats, load_course
@@ -208,8 +209,8 @@ def certificates_list(as_json):
                 "code": c.code,
                 "holder": None if c.holder_erased else c.learner_name,
                 "path": c.path_slug,
-                "issued": c.issued_at.replace(microsecond=0).isoformat() + "Z",
-                "revoked": c.revoked_at.replace(microsecond=0).isoformat() + "Z" if c.revoked_at else None,
+                "issued": timestamp(c.issued_at),
+                "revoked": timestamp(c.revoked_at) if c.revoked_at else None,
             }
         )
     if as_json:

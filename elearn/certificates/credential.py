@@ -27,7 +27,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .data import format_hours
+from .data import format_hours, timestamp
 from .jsonld import CID_V1, OB_V3, VC_V2, ContextError, canonize, undefined_terms
 
 #: the 1EdTech validator type of ``credentialSchema`` is in no published context: defined inline
@@ -204,13 +204,6 @@ def status_entry(list_url: str, index: int) -> dict:
         "statusListIndex": str(index),
         "statusListCredential": list_url,
     }
-
-
-def timestamp(moment: datetime.datetime) -> str:
-    """An XML Schema dateTime in UTC, to the second (naive values are taken as UTC)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(datetime.UTC).replace(tzinfo=None)
-    return moment.replace(microsecond=0).isoformat() + "Z"
 
 
 def build_credential(

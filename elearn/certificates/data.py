@@ -45,3 +45,10 @@ def format_hours(hours: float, language: str) -> str:
     singular, plural = HOUR_UNITS[language]
     unit = singular if number == "1" else plural
     return f"{number.replace('.', ',') if language == 'nl' else number} {unit}"
+
+
+def timestamp(moment: datetime.datetime) -> str:
+    """An XML Schema dateTime in UTC, to the second (naive values are taken as UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0).isoformat() + "Z"

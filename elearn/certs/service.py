@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, certificates
-from ..certificates.data import format_hours
+from ..certificates.data import format_hours, timestamp
 from ..errors import NotConfigured, NotFound
 from ..extensions import db
 from ..models import Certificate, Cohort, CohortMember, CohortTrainer, User, utcnow
@@ -365,7 +365,7 @@ def public_facts(cert: Certificate, language: str = "nl") -> dict:
         "holder_erased": cert.holder_erased,
         "path": cert.path_title,
         "completed_on": cert.completed_on.isoformat(),
-        "issued_at": cert.issued_at.replace(microsecond=0).isoformat() + "Z",
+        "issued_at": timestamp(cert.issued_at),
         "hours": cert.hours,
         "hours_text": format_hours(cert.hours, language),
         "modules": [title for title, _minutes in cert.modules],
