@@ -15,7 +15,7 @@ from ..access import visible_cohorts_query
 from ..auth.service import find_user
 from ..extensions import db
 from ..learn.service import choose_path
-from ..mail import send_mail
+from ..mail import send_to_each
 from ..models import Cohort, CohortMember, CohortTrainer, User
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -167,15 +167,14 @@ def invite_link(cohort: Cohort) -> str:
 
 def send_invites(cohort: Cohort, trainer: User, addresses: list[str], path_title: str) -> int:
     """Mail the invite link to each address (in Dutch, the platform's language) and audit-log it."""
-    for address in addresses:
-        send_mail(
-            address,
-            _l("Uitnodiging voor een opleiding op Kruispunt"),
-            "invite",
-            cohort=cohort,
-            trainer=trainer.name,
-            path_title=path_title,
-            link=invite_link(cohort),
-        )
+    send_to_each(
+        addresses,
+        _l("Uitnodiging voor een opleiding op Kruispunt"),
+        "invite",
+        cohort=cohort,
+        trainer=trainer.name,
+        path_title=path_title,
+        link=invite_link(cohort),
+    )
     audit.record("cohort.invites_sent", trainer.id, cohort.name, details=str(len(addresses)))
     return len(addresses)
