@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from .errors import Problem
@@ -48,6 +49,19 @@ class Fields:
             self.problem(obj.line_of(key), f"field '{key}' must be a non-empty {_NAMES[kind]}")
             return default
         return value.strip() if kind is str else value
+
+    def checked_date(self, obj: LineDict, *, required: bool = True, missing: str = "", bad: str = "") -> str | None:
+        """The ``checked`` date (YYYY-MM-DD in YAML) as an ISO string; None, after recording
+        ``missing`` (when required) or ``bad``, when it is absent or not a date."""
+        value = obj.get("checked")
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if value is None:
+            if required:
+                self.problem(obj.line, missing or "missing field 'checked'")
+        else:
+            self.problem(obj.line_of("checked"), bad or "field 'checked' must be a date (YYYY-MM-DD)")
+        return None
 
     def ident(self, obj: LineDict, key: str = "id", *, required: bool = True) -> str | None:
         value = self.get(obj, key, str, required=required)

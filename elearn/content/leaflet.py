@@ -16,7 +16,6 @@ Block kinds (exactly one per block):
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass
 
@@ -212,15 +211,8 @@ def _sources(f: Fields, raw) -> tuple[LeafletSource, ...]:
             continue
         f.known(item, {"title", "publisher", "url", "checked"}, "source")
         title, publisher, url = f.get(item, "title", str), f.get(item, "publisher", str), f.get(item, "url", str)
-        checked = item.get("checked")
-        if isinstance(checked, datetime.date):
-            checked = checked.isoformat()
-        else:
-            f.problem(
-                item.line_of("checked") if "checked" in item else item.line,
-                "source needs 'checked', the date (YYYY-MM-DD) you checked it",
-            )
-            checked = None
+        needs = "source needs 'checked', the date (YYYY-MM-DD) you checked it"
+        checked = f.checked_date(item, missing=needs, bad=needs)
         if url and not url.startswith("https://"):
             f.problem(item.line_of("url"), "source url must start with https://")
         if title and publisher and url and checked:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable
 
@@ -126,10 +125,7 @@ def _sources(f: Fields, meta) -> tuple[Source, ...]:
         file, url = f.get(item, "file", str, required=False), f.get(item, "url", str, required=False)
         if url and not url.startswith(("https://", "http://")):
             f.problem(item.line_of("url"), "source url must start with http:// or https://")
-        checked = item.get("checked")
-        if checked is not None and not isinstance(checked, datetime.date):
-            f.problem(item.line_of("checked"), "field 'checked' must be a date (YYYY-MM-DD)")
-        checked = checked.isoformat() if isinstance(checked, datetime.date) else None
+        checked = f.checked_date(item, required=False)
         lang = f.get(item, "lang", str, required=False)  # only when the title is not in Dutch
         if lang is not None and not _LANG.match(lang):
             f.problem(item.line_of("lang"), f"field 'lang' must be a language code such as 'en' or 'fr', not {lang!r}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 from types import MappingProxyType
 
@@ -160,13 +159,7 @@ def parse_referral_map(data, path: str, problems: list[Problem]) -> ReferralMap 
                 if value not in vocab[key]:
                     f.problem(raw.line_of(key), f"unknown {key[:-1]} '{value}' (declare it under '{key}')")
         source = f.get(raw, "source", str)
-        checked = raw.get("checked")
-        if isinstance(checked, datetime.date):
-            checked = checked.isoformat()
-        elif checked is None:
-            f.problem(raw.line, "missing field 'checked' (the date the entry was last checked)")
-        else:
-            f.problem(raw.line_of("checked"), "field 'checked' must be a date (YYYY-MM-DD)")
+        checked = f.checked_date(raw, missing="missing field 'checked' (the date the entry was last checked)")
         url, phone, email, contact_source = _contact(f, raw)
         if len(problems) == before:
             f.unique(seen, oid, raw.line, "organisation id")
